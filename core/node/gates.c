@@ -1,0 +1,66 @@
+#include "core/node/gates.h"
+
+void ztk_reply_expect(ztk_reply_table *t, uint64_t packet_id)
+{
+  uint32_t top = (uint32_t)(packet_id >> 32);
+  unsigned b = top & (ZTK_REPLY_BUCKETS - 1);
+  t->ids[b][t->next[b]] = top;
+  t->next[b] = (uint8_t)((t->next[b] + 1) % ZTK_REPLY_SLOTS);
+}
+
+bool ztk_reply_expected(const ztk_reply_table *t, uint64_t packet_id)
+{
+  uint32_t top = (uint32_t)(packet_id >> 32);
+  unsigned b = top & (ZTK_REPLY_BUCKETS - 1);
+  if (top == 0)
+    return false; /* empty slots hold 0 */
+  for (unsigned i = 0; i < ZTK_REPLY_SLOTS; i++)
+    if (t->ids[b][i] == top)
+      return true;
+  return false;
+}
+
+bool ztk_replay_check(ztk_replay_window *w, uint64_t id)
+{
+  for (unsigned i = 0; i < w->used; i++)
+    if (w->ids[i] == id)
+      return false;
+  w->ids[w->next] = id;
+  w->next = (uint8_t)((w->next + 1) % ZTK_REPLAY_WINDOW);
+  if (w->used < ZTK_REPLAY_WINDOW)
+    w->used++;
+  return true;
+}
+
+unsigned ztk_identity_gate_bucket(const ztk_inaddr *from)
+{
+  unsigned long h = 0;
+  if (from->family == 4) {
+    h = (ztk_inaddr_v4_u32(from) & 0xffffff00u) >> 8;
+    h ^= h >> 14;
+  } else if (from->family == 6) {
+    for (int i = 0; i < 6; i++)
+      h = (h << 1) + from->ip[i];
+  }
+  return (unsigned)(h & (ZTK_IDENTITY_GATE_BUCKETS - 1));
+}
+
+bool ztk_identity_gate_pass(ztk_identity_gate *g, const ztk_inaddr *from, int64_t now)
+{
+  uint16_t b = (uint16_t)ztk_identity_gate_bucket(from);
+  unsigned oldest = 0;
+  for (unsigned i = 0; i < g->used; i++) {
+    if (g->bucket[i] == b) {
+      if (now - g->when[i] < ZTK_IDENTITY_GATE_INTERVAL)
+        return false;
+      g->when[i] = now;
+      return true;
+    }
+    if (g->when[i] < g->when[oldest])
+      oldest = i;
+  }
+  unsigned slot = g->used < ZTK_IDENTITY_GATE_SLOTS ? g->used++ : oldest;
+  g->bucket[slot] = b;
+  g->when[slot] = now;
+  return true;
+}
