@@ -2,10 +2,17 @@
 
 #include <string.h>
 
+#include "core/crypto/c25519.h"
 #include "core/identity/identity.h"
 
 #define SIGN_PREFIX 0x7f7f7f7f7f7f7f7fULL
 #define SIGN_SUFFIX 0xf7f7f7f7f7f7f7f7ULL
+
+void ztk_world_key_public(uint8_t pub[ZTK_WORLD_KEY_LEN], const uint8_t priv[ZTK_WORLD_KEY_LEN])
+{
+  ztk_x25519_base(pub, priv);
+  ztk_ed25519_public(pub + 32, priv + 32);
+}
 
 void ztk_world_init(ztk_world *w, uint8_t type, uint64_t id, uint64_t timestamp,
                     const uint8_t update_key[ZTK_WORLD_KEY_LEN])

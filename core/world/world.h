@@ -53,6 +53,10 @@ typedef struct ztk_world {
   ztk_world_root roots[ZTK_WORLD_MAX_ROOTS];
 } ztk_world;
 
+/* Derives the public half of a world signing key pair (X25519 || Ed25519, as identities) from
+ * its 64-byte secret: a fresh pair is just 64 random bytes run through this. */
+void ztk_world_key_public(uint8_t pub[ZTK_WORLD_KEY_LEN], const uint8_t priv[ZTK_WORLD_KEY_LEN]);
+
 /* Clears w and sets its header fields (no roots, zero signature). */
 void ztk_world_init(ztk_world *w, uint8_t type, uint64_t id, uint64_t timestamp,
                     const uint8_t update_key[ZTK_WORLD_KEY_LEN]);

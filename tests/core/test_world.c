@@ -139,8 +139,10 @@ static void test_sign_reproduces_vector(void **state)
   (void)state;
   ztk_world w;
   ztk_identity signer;
-  uint8_t want[96];
+  uint8_t want[96], pub[64];
   vector_signer(&signer);
+  ztk_world_key_public(pub, signer.priv);
+  assert_memory_equal(pub, signer.pub, 64);
   const char *names[] = {"custom_planet", "custom_planet_update", "moon"};
   for (size_t i = 0; i < 3; i++) {
     parse_vector(vec(names[i]), "serialized", &w);
