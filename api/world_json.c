@@ -8,6 +8,10 @@
 #include "core/util/hex.h"
 
 static int fail(ztk_json_why *why, int code, const char *fmt, ...)
+  __attribute__((format(printf, 3, 4)));
+
+/* Records why a conversion failed; returns code. */
+static int fail(ztk_json_why *why, int code, const char *fmt, ...)
 {
   if (why) {
     va_list ap;
