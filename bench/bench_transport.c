@@ -21,8 +21,8 @@ typedef struct pair {
 } pair;
 
 typedef struct result {
-  double rate;    /* datagrams received per second */
-  uint64_t lost;  /* sent but not received within the round */
+  double rate;   /* datagrams received per second */
+  uint64_t lost; /* sent but not received within the round */
 } result;
 
 /* Receives up to n datagrams, max per call; stops at the first empty recv. */
@@ -53,8 +53,7 @@ static result run(pair *p, size_t size, int per_call, double secs)
   double t0 = bench_now(), el = 0;
   for (int round = 0; round < MAX_ROUNDS && el < secs; round++) {
     for (int i = 0; i < ROUND; i++)
-      sent += ztk_transport_send(p->tx, -1, (struct sockaddr *)&p->to, p->tolen, msg, size,
-                                 0) == 0;
+      sent += ztk_transport_send(p->tx, -1, (struct sockaddr *)&p->to, p->tolen, msg, size, 0) == 0;
     (void)ztk_transport_flush(p->tx);
     /* the datagrams a flush could not hand over are counted lost, not retried */
     received += (uint64_t)drain(p->rx, d, ROUND, per_call);

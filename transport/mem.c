@@ -341,13 +341,13 @@ static void mem_close(ztk_transport *t)
 }
 
 static const ztk_transport_ops mem_ops = {
-  .bind = mem_bind,
-  .send = mem_send,
-  .recv = mem_recv,
-  .fd = NULL,
-  .local_addr = mem_local_addr,
-  .close = mem_close,
-  .flush = NULL,
+    .bind = mem_bind,
+    .send = mem_send,
+    .recv = mem_recv,
+    .fd = NULL,
+    .local_addr = mem_local_addr,
+    .close = mem_close,
+    .flush = NULL,
 };
 
 int ztk_mem_transport_new(ztk_mem_hub *hub, ztk_transport **out)

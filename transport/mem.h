@@ -27,7 +27,7 @@
 
 #include "transport/transport.h"
 
-#define ZTK_MEM_INBOX_DEFAULT 1024    /* datagrams per inbox */
+#define ZTK_MEM_INBOX_DEFAULT 1024 /* datagrams per inbox */
 #define ZTK_MEM_INBOX_MAX 65536
 #define ZTK_MEM_HUB_MAX_TRANSPORTS 4096
 #define ZTK_MEM_HUB_MAX_BINDINGS 16384 /* bound addresses over all transports of a hub */

@@ -204,8 +204,7 @@ static int udp_build_run(udp *u)
     const udp_slot *s = &u->queue[(u->qhead + n) % cap];
     if (s->sock != sock)
       break;
-    udp_msg(&u->mm[n].msg_hdr, &u->iov[n], &u->ctl[n], &s->to, s->tolen, s->data, s->len,
-            s->ttl);
+    udp_msg(&u->mm[n].msg_hdr, &u->iov[n], &u->ctl[n], &s->to, s->tolen, s->data, s->len, s->ttl);
     n++;
   }
   return n;
@@ -386,13 +385,13 @@ static void udp_close(ztk_transport *t)
 }
 
 static const ztk_transport_ops udp_ops = {
-  .bind = udp_bind,
-  .send = udp_send,
-  .recv = udp_recv,
-  .fd = udp_fd,
-  .local_addr = udp_local_addr,
-  .close = udp_close,
-  .flush = udp_flush,
+    .bind = udp_bind,
+    .send = udp_send,
+    .recv = udp_recv,
+    .fd = udp_fd,
+    .local_addr = udp_local_addr,
+    .close = udp_close,
+    .flush = udp_flush,
 };
 
 /* Fills in defaults. Returns 0 or ZTK_EINVAL for an out-of-range option. */

@@ -13,7 +13,8 @@
  *   bounded queue and ztk_transport_flush() hands them to the kernel with sendmmsg (send()
  *   also flushes when the queue is full). Larger datagrams flush the queue and go at once.
  *   Errors the kernel reports for one queued datagram drop that datagram and are counted in
- *   ztk_udp_stats (send_errors, last_errno); they are not returned by flush.
+ *   ztk_udp_stats (send_errors, last_errno); they are not returned by flush. close() makes
+ *   one flush attempt; what the kernel will not take then is lost.
  * - recv() drains the sockets in turn (the starting socket rotates between calls) with
  *   recvmmsg. A datagram larger than its buffer is dropped and counted (truncated); to keep
  *   the received ones at the front of out[], recv may exchange the data/cap pairs of entries

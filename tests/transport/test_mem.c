@@ -2,54 +2,25 @@
  * deterministic port allocation, and freeing with datagrams in flight. */
 #include "tests/support/vectors.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "tests/transport/addr.h"
 #include "transport/mem.h"
 #include "transport/udp.h"
 #include "ztkit/error.h"
 
-static struct sockaddr_storage sa(const char *ip, uint16_t port)
-{
-  struct sockaddr_storage ss = {0};
-  if (strchr(ip, ':')) {
-    struct sockaddr_in6 *a = (struct sockaddr_in6 *)&ss;
-    a->sin6_family = AF_INET6;
-    a->sin6_port = htons(port);
-    assert_int_equal(inet_pton(AF_INET6, ip, &a->sin6_addr), 1);
-  } else {
-    struct sockaddr_in *a = (struct sockaddr_in *)&ss;
-    a->sin_family = AF_INET;
-    a->sin_port = htons(port);
-    assert_int_equal(inet_pton(AF_INET, ip, &a->sin_addr), 1);
-  }
-  return ss;
-}
-
-static socklen_t sl(const struct sockaddr_storage *ss)
-{
-  return ss->ss_family == AF_INET ? sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6);
-}
-
-static uint16_t port_of(const struct sockaddr_storage *ss)
-{
-  return ntohs(ss->ss_family == AF_INET ? ((const struct sockaddr_in *)ss)->sin_port
-                                        : ((const struct sockaddr_in6 *)ss)->sin6_port);
-}
-
 static int bind_at(ztk_transport *t, const char *ip, uint16_t port)
 {
-  struct sockaddr_storage ss = sa(ip, port);
-  return ztk_transport_bind(t, (struct sockaddr *)&ss, sl(&ss));
+  struct sockaddr_storage ss = tp_addr(ip, port);
+  return ztk_transport_bind(t, (struct sockaddr *)&ss, tp_addr_len(&ss));
 }
 
 static int send_to(ztk_transport *t, int sock, const char *ip, uint16_t port, const void *data,
                    size_t len, int ttl)
 {
-  struct sockaddr_storage ss = sa(ip, port);
-  return ztk_transport_send(t, sock, (struct sockaddr *)&ss, sl(&ss), data, len, ttl);
+  struct sockaddr_storage ss = tp_addr(ip, port);
+  return ztk_transport_send(t, sock, (struct sockaddr *)&ss, tp_addr_len(&ss), data, len, ttl);
 }
 
 static ztk_transport *new_tp(ztk_mem_hub *hub)
@@ -133,10 +104,10 @@ static void test_routing(void **state)
   assert_int_equal(ztk_transport_recv(c, d, 4), 1);
   assert_memory_equal(d[0].data, "ac", 2);
   assert_int_equal(d[0].from.ss_family, AF_INET6);
-  assert_int_equal(port_of(&d[0].from), 1000);
+  assert_int_equal(tp_addr_port(&d[0].from), 1000);
   /* reply to `from` */
   assert_int_equal(ztk_transport_send(c, d[0].sock, (struct sockaddr *)&d[0].from,
-                                      sl(&d[0].from), "re", 2, 0),
+                                      tp_addr_len(&d[0].from), "re", 2, 0),
                    0);
   assert_int_equal(ztk_transport_recv(a, d, 4), 3);
   assert_memory_equal(d[0].data, "ca", 2);
@@ -206,17 +177,17 @@ static void ports_of(uint16_t out[5])
   assert_int_equal(bind_at(b, "fd00::1", ZTK_MEM_PORT_FIRST + 3), 1);
   assert_int_equal(bind_at(a, "fd00::1", 0), 2);
   assert_int_equal(ztk_transport_local_addr(a, 0, &got), 0);
-  out[0] = port_of(&got);
+  out[0] = tp_addr_port(&got);
   assert_int_equal(ztk_transport_local_addr(b, 0, &got), 0);
-  out[1] = port_of(&got);
+  out[1] = tp_addr_port(&got);
   assert_int_equal(ztk_transport_local_addr(a, 1, &got), 0);
-  out[2] = port_of(&got);
+  out[2] = tp_addr_port(&got);
   assert_int_equal(ztk_transport_local_addr(b, 1, &got), 0);
-  out[3] = port_of(&got);
+  out[3] = tp_addr_port(&got);
   assert_int_equal(ztk_transport_local_addr(a, 2, &got), 0);
-  out[4] = port_of(&got);
+  out[4] = tp_addr_port(&got);
   assert_int_equal(got.ss_family, AF_INET6);
-  struct sockaddr_storage want = sa("fd00::1", out[4]);
+  struct sockaddr_storage want = tp_addr("fd00::1", out[4]);
   assert_memory_equal(&got, &want, sizeof(struct sockaddr_in6));
   ztk_mem_hub_free(hub);
 }
@@ -252,14 +223,14 @@ static void test_counters(void **state)
   assert_int_equal(stats_of(b).last_ttl, 2);
   assert_int_equal(ztk_transport_recv(b, d, 2), 1); /* the 2000-byte one does not fit */
   assert_int_equal(d[0].len, 0);
-  ztk_mem_stats sb = stats_of(b), sa_ = stats_of(a), hs;
+  ztk_mem_stats sb = stats_of(b), sa = stats_of(a), hs;
   assert_int_equal(sb.last_ttl, 9);
   assert_int_equal(sb.received, 2);
   assert_int_equal(sb.dropped_truncated, 1);
   assert_int_equal(sb.dropped, 1);
   assert_int_equal(sb.pending, 0);
-  assert_int_equal(sa_.sent, 3);
-  assert_int_equal(sa_.received, 0);
+  assert_int_equal(sa.sent, 3);
+  assert_int_equal(sa.received, 0);
   assert_int_equal(ztk_mem_hub_stats(hub, &hs), 0);
   assert_int_equal(hs.sent, 3);
   assert_int_equal(hs.received, 2);
@@ -381,11 +352,11 @@ static void test_limits(void **state)
 int main(void)
 {
   const struct CMUnitTest tests[] = {
-    cmocka_unit_test(test_fifo),          cmocka_unit_test(test_routing),
-    cmocka_unit_test(test_full_inbox),    cmocka_unit_test(test_unroutable),
-    cmocka_unit_test(test_ipv6_ports),    cmocka_unit_test(test_counters),
-    cmocka_unit_test(test_close_pending), cmocka_unit_test(test_bad_args),
-    cmocka_unit_test(test_limits),
+      cmocka_unit_test(test_fifo),          cmocka_unit_test(test_routing),
+      cmocka_unit_test(test_full_inbox),    cmocka_unit_test(test_unroutable),
+      cmocka_unit_test(test_ipv6_ports),    cmocka_unit_test(test_counters),
+      cmocka_unit_test(test_close_pending), cmocka_unit_test(test_bad_args),
+      cmocka_unit_test(test_limits),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

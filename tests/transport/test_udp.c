@@ -1,57 +1,26 @@
 /* The real-UDP transport over loopback only (127.0.0.1 and ::1). */
 #include "tests/support/vectors.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
+#include <errno.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "tests/transport/addr.h"
 #include "transport/udp.h"
 #include "ztkit/error.h"
 
 #define BIG 10024
 
-static struct sockaddr_storage addr4(const char *ip, uint16_t port)
-{
-  struct sockaddr_storage ss = {0};
-  struct sockaddr_in *a = (struct sockaddr_in *)&ss;
-  a->sin_family = AF_INET;
-  a->sin_port = htons(port);
-  assert_int_equal(inet_pton(AF_INET, ip, &a->sin_addr), 1);
-  return ss;
-}
-
-static struct sockaddr_storage addr6(const char *ip, uint16_t port)
-{
-  struct sockaddr_storage ss = {0};
-  struct sockaddr_in6 *a = (struct sockaddr_in6 *)&ss;
-  a->sin6_family = AF_INET6;
-  a->sin6_port = htons(port);
-  assert_int_equal(inet_pton(AF_INET6, ip, &a->sin6_addr), 1);
-  return ss;
-}
-
-static uint16_t port_of(const struct sockaddr_storage *ss)
-{
-  return ntohs(ss->ss_family == AF_INET ? ((const struct sockaddr_in *)ss)->sin_port
-                                        : ((const struct sockaddr_in6 *)ss)->sin6_port);
-}
-
-static socklen_t len_of(const struct sockaddr_storage *ss)
-{
-  return ss->ss_family == AF_INET ? sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6);
-}
-
 /* Binds t to ip:0 and returns the socket id; *bound receives the real address. */
 static int bind_any_port(ztk_transport *t, const struct sockaddr_storage *ss,
                          struct sockaddr_storage *bound)
 {
-  int s = ztk_transport_bind(t, (const struct sockaddr *)ss, len_of(ss));
+  int s = ztk_transport_bind(t, (const struct sockaddr *)ss, tp_addr_len(ss));
   assert_true(s >= 0);
   assert_int_equal(ztk_transport_local_addr(t, s, bound), 0);
-  assert_int_not_equal(port_of(bound), 0);
+  assert_int_not_equal(tp_addr_port(bound), 0);
   return s;
 }
 
@@ -106,20 +75,19 @@ static void ping_pong(const struct sockaddr_storage *ip)
   assert_string_equal(a->kind, "udp");
   int sa = bind_any_port(a, ip, &la);
   int sb = bind_any_port(b, ip, &lb);
-  assert_int_equal(ztk_transport_send(a, sa, (struct sockaddr *)&lb, len_of(&lb), "ping", 4, 0),
-                   0);
+  assert_int_equal(
+      ztk_transport_send(a, sa, (struct sockaddr *)&lb, tp_addr_len(&lb), "ping", 4, 0), 0);
   ztk_datagram *d = slots(4, 64);
   assert_int_equal(recv_all(b, d, 1), 1);
   assert_int_equal(d[0].len, 4);
   assert_memory_equal(d[0].data, "ping", 4);
   assert_int_equal(d[0].sock, sb);
-  assert_memory_equal(&d[0].from, &la, len_of(&la));
-  assert_int_equal(ztk_transport_send(b, -1, (struct sockaddr *)&d[0].from, len_of(&la),
-                                      "pong", 4, 0),
-                   0);
+  assert_memory_equal(&d[0].from, &la, tp_addr_len(&la));
+  assert_int_equal(
+      ztk_transport_send(b, -1, (struct sockaddr *)&d[0].from, tp_addr_len(&la), "pong", 4, 0), 0);
   assert_int_equal(recv_all(a, d, 1), 1);
   assert_memory_equal(d[0].data, "pong", 4);
-  assert_memory_equal(&d[0].from, &lb, len_of(&lb));
+  assert_memory_equal(&d[0].from, &lb, tp_addr_len(&lb));
   assert_int_equal(ztk_transport_recv(a, d, 4), 0); /* nothing more */
   ztk_udp_stats st;
   assert_int_equal(ztk_udp_transport_stats(a, &st), 0);
@@ -133,20 +101,20 @@ static void ping_pong(const struct sockaddr_storage *ip)
 
 static void test_ipv4(void **state)
 {
-  struct sockaddr_storage ip = addr4("127.0.0.1", 0);
+  struct sockaddr_storage ip = tp_addr("127.0.0.1", 0);
   ping_pong(&ip);
 }
 
 static void test_ipv6(void **state)
 {
-  struct sockaddr_storage ip = addr6("::1", 0);
+  struct sockaddr_storage ip = tp_addr("::1", 0);
   ping_pong(&ip);
 }
 
 static void test_local_addr(void **state)
 {
   ztk_transport *t;
-  struct sockaddr_storage v4 = addr4("127.0.0.1", 0), v6 = addr6("::1", 0), got;
+  struct sockaddr_storage v4 = tp_addr("127.0.0.1", 0), v6 = tp_addr("::1", 0), got;
   assert_int_equal(ztk_udp_transport_new(&t), 0);
   assert_int_equal(bind_any_port(t, &v4, &got), 0);
   assert_int_equal(got.ss_family, AF_INET);
@@ -165,24 +133,24 @@ static void test_local_addr(void **state)
 static void test_port_in_use(void **state)
 {
   ztk_transport *a, *b;
-  struct sockaddr_storage any4 = addr4("0.0.0.0", 0), got;
+  struct sockaddr_storage any4 = tp_addr("0.0.0.0", 0), got;
   assert_int_equal(ztk_udp_transport_new(&a), 0);
   assert_int_equal(ztk_udp_transport_new(&b), 0);
   bind_any_port(a, &any4, &got);
-  uint16_t port = port_of(&got);
-  struct sockaddr_storage any6 = addr6("::", port), lo4 = addr4("127.0.0.1", port);
-  assert_int_equal(ztk_transport_bind(a, (struct sockaddr *)&any6, len_of(&any6)), 1);
-  assert_int_equal(ztk_transport_bind(b, (struct sockaddr *)&lo4, len_of(&lo4)), ZTK_EEXIST);
-  assert_int_equal(ztk_transport_bind(b, (struct sockaddr *)&any6, len_of(&any6)), ZTK_EEXIST);
+  uint16_t port = tp_addr_port(&got);
+  struct sockaddr_storage any6 = tp_addr("::", port), lo4 = tp_addr("127.0.0.1", port);
+  assert_int_equal(ztk_transport_bind(a, (struct sockaddr *)&any6, tp_addr_len(&any6)), 1);
+  assert_int_equal(ztk_transport_bind(b, (struct sockaddr *)&lo4, tp_addr_len(&lo4)), ZTK_EEXIST);
+  assert_int_equal(ztk_transport_bind(b, (struct sockaddr *)&any6, tp_addr_len(&any6)), ZTK_EEXIST);
   ztk_udp_stats st;
   assert_int_equal(ztk_udp_transport_stats(b, &st), 0);
   assert_int_not_equal(st.last_errno, 0);
   /* b holds no socket after the failures: its first successful bind is id 0 */
-  struct sockaddr_storage lo = addr4("127.0.0.1", 0);
+  struct sockaddr_storage lo = tp_addr("127.0.0.1", 0);
   assert_int_equal(bind_any_port(b, &lo, &got), 0);
   /* an address this host does not have */
-  struct sockaddr_storage foreign = addr4("192.0.2.1", 0);
-  assert_int_equal(ztk_transport_bind(b, (struct sockaddr *)&foreign, len_of(&foreign)),
+  struct sockaddr_storage foreign = tp_addr("192.0.2.1", 0);
+  assert_int_equal(ztk_transport_bind(b, (struct sockaddr *)&foreign, tp_addr_len(&foreign)),
                    ZTK_ENOTFOUND);
   ztk_transport_close(a);
   ztk_transport_close(b);
@@ -197,15 +165,15 @@ static void test_bad_bind(void **state)
   bad = (ztk_udp_options){.recv_batch = -1};
   assert_int_equal(ztk_udp_transport_new_opts(&bad, &t), ZTK_EINVAL);
   assert_int_equal(ztk_udp_transport_new(&t), 0);
-  struct sockaddr_storage lo = addr4("127.0.0.1", 0);
+  struct sockaddr_storage lo = tp_addr("127.0.0.1", 0);
   struct sockaddr_storage unix_addr = {.ss_family = AF_UNIX};
   assert_int_equal(ztk_transport_bind(t, NULL, 16), ZTK_EINVAL);
   assert_int_equal(ztk_transport_bind(t, (struct sockaddr *)&lo, 4), ZTK_EINVAL);
   assert_int_equal(ztk_transport_bind(t, (struct sockaddr *)&unix_addr, sizeof unix_addr),
                    ZTK_EINVAL);
   for (int i = 0; i < ZTK_TRANSPORT_MAX_SOCKETS; i++)
-    assert_int_equal(ztk_transport_bind(t, (struct sockaddr *)&lo, len_of(&lo)), i);
-  assert_int_equal(ztk_transport_bind(t, (struct sockaddr *)&lo, len_of(&lo)), ZTK_ELIMIT);
+    assert_int_equal(ztk_transport_bind(t, (struct sockaddr *)&lo, tp_addr_len(&lo)), i);
+  assert_int_equal(ztk_transport_bind(t, (struct sockaddr *)&lo, tp_addr_len(&lo)), ZTK_ELIMIT);
   ztk_udp_stats st;
   assert_int_equal(ztk_udp_transport_stats(NULL, &st), ZTK_EINVAL);
   assert_int_equal(ztk_udp_transport_stats(t, NULL), ZTK_EINVAL);
@@ -219,10 +187,10 @@ static void test_bad_send_recv(void **state)
 {
   ztk_transport *t;
   assert_int_equal(ztk_udp_transport_new(&t), 0);
-  struct sockaddr_storage lo = addr4("127.0.0.1", 0), got, v6 = addr6("::1", 9);
+  struct sockaddr_storage lo = tp_addr("127.0.0.1", 0), got, v6 = tp_addr("::1", 9);
   bind_any_port(t, &lo, &got);
   const struct sockaddr *to = (struct sockaddr *)&got;
-  socklen_t tl = len_of(&got);
+  socklen_t tl = tp_addr_len(&got);
   static uint8_t huge[ZTK_TRANSPORT_MAX_DATAGRAM + 1];
   assert_int_equal(ztk_transport_send(t, 0, NULL, tl, "x", 1, 0), ZTK_EINVAL);
   assert_int_equal(ztk_transport_send(t, 0, to, 3, "x", 1, 0), ZTK_EINVAL);
@@ -235,9 +203,9 @@ static void test_bad_send_recv(void **state)
   /* IPv4 carries 20 bytes less than the limit checked up front: the kernel refuses it */
   assert_int_equal(ztk_transport_send(t, 0, to, tl, huge, sizeof huge - 1, 0), ZTK_ERANGE);
   /* a v6 destination: socket 0 is IPv4, and no IPv6 socket is bound */
-  assert_int_equal(ztk_transport_send(t, 0, (struct sockaddr *)&v6, len_of(&v6), "x", 1, 0),
+  assert_int_equal(ztk_transport_send(t, 0, (struct sockaddr *)&v6, tp_addr_len(&v6), "x", 1, 0),
                    ZTK_EINVAL);
-  assert_int_equal(ztk_transport_send(t, -1, (struct sockaddr *)&v6, len_of(&v6), "x", 1, 0),
+  assert_int_equal(ztk_transport_send(t, -1, (struct sockaddr *)&v6, tp_addr_len(&v6), "x", 1, 0),
                    ZTK_ENOTFOUND);
   ztk_datagram d[1] = {{0}};
   assert_int_equal(ztk_transport_recv(t, d, -1), ZTK_EINVAL);
@@ -259,7 +227,7 @@ static void test_batch(void **state)
   ztk_udp_options o = {.send_queue = ZTK_UDP_BATCH_MAX, .recv_batch = 256};
   assert_int_equal(ztk_udp_transport_new_opts(&o, &tx), 0);
   assert_int_equal(ztk_udp_transport_new_opts(&o, &rx), 0);
-  struct sockaddr_storage lo = addr4("127.0.0.1", 0), la, lb;
+  struct sockaddr_storage lo = tp_addr("127.0.0.1", 0), la, lb;
   bind_any_port(tx, &lo, &la);
   bind_any_port(rx, &lo, &lb);
   ztk_udp_stats st;
@@ -271,8 +239,8 @@ static void test_batch(void **state)
     uint8_t msg[64];
     memset(msg, (uint8_t)i, sizeof msg);
     memcpy(msg, &i, sizeof i);
-    assert_int_equal(ztk_transport_send(tx, 0, (struct sockaddr *)&lb, len_of(&lb), msg, 64, 0),
-                     0);
+    assert_int_equal(
+        ztk_transport_send(tx, 0, (struct sockaddr *)&lb, tp_addr_len(&lb), msg, 64, 0), 0);
     if ((i + 1) % chunk == 0 || i == N - 1) {
       assert_int_equal(ztk_udp_transport_stats(tx, &st), 0);
       assert_int_equal(st.queued, i % chunk + 1);
@@ -305,15 +273,15 @@ static void test_queue_order(void **state)
   ztk_udp_options o = {.send_queue = 4};
   assert_int_equal(ztk_udp_transport_new_opts(&o, &tx), 0);
   assert_int_equal(ztk_udp_transport_new(&rx), 0);
-  struct sockaddr_storage lo = addr6("::1", 0), la, lb;
+  struct sockaddr_storage lo = tp_addr("::1", 0), la, lb;
   bind_any_port(tx, &lo, &la);
   bind_any_port(rx, &lo, &lb);
   static uint8_t big[3000];
   for (int i = 0; i < 10; i++) {
     big[0] = (uint8_t)i;
     size_t len = i == 6 ? sizeof big : 1; /* #6 bypasses the queue */
-    assert_int_equal(ztk_transport_send(tx, -1, (struct sockaddr *)&lb, len_of(&lb), big, len, 0),
-                     0);
+    assert_int_equal(
+        ztk_transport_send(tx, -1, (struct sockaddr *)&lb, tp_addr_len(&lb), big, len, 0), 0);
   }
   ztk_udp_stats st;
   assert_int_equal(ztk_udp_transport_stats(tx, &st), 0);
@@ -347,7 +315,7 @@ static void large_on(const struct sockaddr_storage *ip, int queue)
     msg[i] = (uint8_t)(i * 7 + 3);
   for (int i = 0; i < NS; i++)
     assert_int_equal(
-        ztk_transport_send(tx, 0, (struct sockaddr *)&lb, len_of(&lb), msg, sizes[i], 0), 0);
+        ztk_transport_send(tx, 0, (struct sockaddr *)&lb, tp_addr_len(&lb), msg, sizes[i], 0), 0);
   assert_int_equal(ztk_transport_flush(tx), 0);
   ztk_datagram *d = slots(NS, BIG);
   assert_int_equal(recv_all(rx, d, NS), NS);
@@ -362,11 +330,41 @@ static void large_on(const struct sockaddr_storage *ip, int queue)
 
 static void test_large(void **state)
 {
-  struct sockaddr_storage v4 = addr4("127.0.0.1", 0), v6 = addr6("::1", 0);
+  struct sockaddr_storage v4 = tp_addr("127.0.0.1", 0), v6 = tp_addr("::1", 0);
   large_on(&v4, 0);
   large_on(&v4, 16);
   large_on(&v6, 0);
   large_on(&v6, 16);
+}
+
+/* The kernel refuses a datagram to port 0 (EINVAL): at once it is the send's error; queued,
+ * flush drops just that one, counts it and hands over the rest. */
+static void test_send_errors(void **state)
+{
+  ztk_transport *t;
+  ztk_udp_options o = {.send_queue = 8};
+  assert_int_equal(ztk_udp_transport_new_opts(&o, &t), 0);
+  struct sockaddr_storage lo = tp_addr("127.0.0.1", 0), self, port0 = tp_addr("127.0.0.1", 0);
+  bind_any_port(t, &lo, &self);
+  static uint8_t big[ZTK_UDP_SLOT_BYTES + 1]; /* too big to queue: sent at once */
+  assert_int_equal(
+      ztk_transport_send(t, 0, (struct sockaddr *)&port0, tp_addr_len(&port0), big, sizeof big, 0),
+      ZTK_EINVAL);
+  const struct sockaddr_storage *to[3] = {&self, &port0, &self};
+  for (int i = 0; i < 3; i++)
+    assert_int_equal(
+        ztk_transport_send(t, 0, (const struct sockaddr *)to[i], tp_addr_len(to[i]), "e", 1, 0), 0);
+  assert_int_equal(ztk_transport_flush(t), 0);
+  ztk_udp_stats st;
+  assert_int_equal(ztk_udp_transport_stats(t, &st), 0);
+  assert_int_equal(st.sent, 2);
+  assert_int_equal(st.send_errors, 1);
+  assert_int_equal(st.last_errno, EINVAL);
+  assert_int_equal(st.queued, 0);
+  ztk_datagram *d = slots(2, 8);
+  assert_int_equal(recv_all(t, d, 2), 2);
+  slots_free(d, 2);
+  ztk_transport_close(t);
 }
 
 /* A datagram larger than its buffer is dropped; the next one moves to the front. */
@@ -374,12 +372,12 @@ static void test_truncated(void **state)
 {
   ztk_transport *t;
   assert_int_equal(ztk_udp_transport_new(&t), 0);
-  struct sockaddr_storage lo = addr4("127.0.0.1", 0), got;
+  struct sockaddr_storage lo = tp_addr("127.0.0.1", 0), got;
   bind_any_port(t, &lo, &got);
   static uint8_t msg[1400];
-  assert_int_equal(ztk_transport_send(t, 0, (struct sockaddr *)&got, len_of(&got), msg, 1400, 0),
-                   0);
-  assert_int_equal(ztk_transport_send(t, 0, (struct sockaddr *)&got, len_of(&got), "ok", 2, 0),
+  assert_int_equal(
+      ztk_transport_send(t, 0, (struct sockaddr *)&got, tp_addr_len(&got), msg, 1400, 0), 0);
+  assert_int_equal(ztk_transport_send(t, 0, (struct sockaddr *)&got, tp_addr_len(&got), "ok", 2, 0),
                    0);
   uint8_t small[100], large[2000];
   ztk_datagram d[2] = {{.data = small, .cap = sizeof small}, {.data = large, .cap = sizeof large}};
@@ -403,8 +401,8 @@ static void ttl_on(int family, int queue)
   int v6 = family == AF_INET6, on = 1;
   int fd = socket(family, SOCK_DGRAM, 0);
   assert_true(fd >= 0);
-  struct sockaddr_storage lo = v6 ? addr6("::1", 0) : addr4("127.0.0.1", 0), peer;
-  assert_int_equal(bind(fd, (struct sockaddr *)&lo, len_of(&lo)), 0);
+  struct sockaddr_storage lo = v6 ? tp_addr("::1", 0) : tp_addr("127.0.0.1", 0), peer;
+  assert_int_equal(bind(fd, (struct sockaddr *)&lo, tp_addr_len(&lo)), 0);
   socklen_t pl = sizeof peer;
   assert_int_equal(getsockname(fd, (struct sockaddr *)&peer, &pl), 0);
   assert_int_equal(setsockopt(fd, v6 ? IPPROTO_IPV6 : IPPROTO_IP,
@@ -417,15 +415,14 @@ static void ttl_on(int family, int queue)
   bind_any_port(t, &lo, &mine);
   static const int ttls[] = {2, 0, 5, 2};
   for (int i = 0; i < 4; i++)
-    assert_int_equal(ztk_transport_send(t, 0, (struct sockaddr *)&peer, len_of(&peer), "t", 1,
-                                        ttls[i]),
-                     0);
+    assert_int_equal(
+        ztk_transport_send(t, 0, (struct sockaddr *)&peer, tp_addr_len(&peer), "t", 1, ttls[i]), 0);
   assert_int_equal(ztk_transport_flush(t), 0);
   for (int i = 0; i < 4; i++) {
     char data[8], ctl[256];
     struct iovec iov = {data, sizeof data};
-    struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl,
-                       .msg_controllen = sizeof ctl};
+    struct msghdr m = {
+        .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl, .msg_controllen = sizeof ctl};
     assert_true(wait_fd(fd, 2000));
     assert_int_equal(recvmsg(fd, &m, MSG_DONTWAIT), 1);
     int ttl = -1;
@@ -456,14 +453,16 @@ static void test_readiness(void **state)
   assert_int_equal(ztk_udp_transport_new(&t), 0);
   int fd = ztk_transport_fd(t);
   assert_true(fd >= 0);
-  struct sockaddr_storage v4 = addr4("127.0.0.1", 0), v6 = addr6("::1", 0), l4, l6;
+  struct sockaddr_storage v4 = tp_addr("127.0.0.1", 0), v6 = tp_addr("::1", 0), l4, l6;
   bind_any_port(t, &v4, &l4);
   bind_any_port(t, &v6, &l6);
   assert_false(wait_fd(fd, 0));
-  assert_int_equal(ztk_transport_send(t, 1, (struct sockaddr *)&l6, len_of(&l6), "a", 1, 0), 0);
+  assert_int_equal(ztk_transport_send(t, 1, (struct sockaddr *)&l6, tp_addr_len(&l6), "a", 1, 0),
+                   0);
   assert_true(wait_fd(fd, 2000));
   assert_true(wait_fd(fd, 0)); /* level-triggered: still readable */
-  assert_int_equal(ztk_transport_send(t, 0, (struct sockaddr *)&l4, len_of(&l4), "b", 1, 0), 0);
+  assert_int_equal(ztk_transport_send(t, 0, (struct sockaddr *)&l4, tp_addr_len(&l4), "b", 1, 0),
+                   0);
   ztk_datagram *d = slots(4, 16);
   assert_int_equal(recv_all(t, d, 2), 2);
   int from6 = d[0].sock == 1 ? 0 : 1;
@@ -478,12 +477,13 @@ static void test_readiness(void **state)
 int main(void)
 {
   const struct CMUnitTest tests[] = {
-    cmocka_unit_test(test_ipv4),        cmocka_unit_test(test_ipv6),
-    cmocka_unit_test(test_local_addr),  cmocka_unit_test(test_port_in_use),
-    cmocka_unit_test(test_bad_bind),    cmocka_unit_test(test_bad_send_recv),
-    cmocka_unit_test(test_batch),       cmocka_unit_test(test_queue_order),
-    cmocka_unit_test(test_large),       cmocka_unit_test(test_truncated),
-    cmocka_unit_test(test_ttl),         cmocka_unit_test(test_readiness),
+      cmocka_unit_test(test_ipv4),        cmocka_unit_test(test_ipv6),
+      cmocka_unit_test(test_local_addr),  cmocka_unit_test(test_port_in_use),
+      cmocka_unit_test(test_bad_bind),    cmocka_unit_test(test_bad_send_recv),
+      cmocka_unit_test(test_batch),       cmocka_unit_test(test_queue_order),
+      cmocka_unit_test(test_large),       cmocka_unit_test(test_truncated),
+      cmocka_unit_test(test_ttl),         cmocka_unit_test(test_readiness),
+      cmocka_unit_test(test_send_errors),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
