@@ -22,15 +22,33 @@ static const struct {
   ztk_address a, b;
   const char *key48;
 } pairs[] = {
-    {0x6db275b3b2ull, 0x4b5aaf4557ull, "e64dfd0c415744a55a5a2b623c8dbdae391fc1d2f9790552076619a0ddcaced2533152870daa8ae64392a11de91ea7c9"},
-    {0x6db275b3b2ull, 0x8ca0b051fdull, "c51bf950078f4c9b45859961831bd774ed5fe42681e8bf5058b1717f82db6ef7145aaf7a305cf0cdf8ade26ca6552880"},
-    {0x6db275b3b2ull, 0x063a948b95ull, "1a4218dec69cd9d8f72c8785289954026c0c21e95a2b5f6c689ed7bd50d2b415ffd2d9b4ba62c009228226f324231f69"},
-    {0x4b5aaf4557ull, 0x8ca0b051fdull, "92535f087f8044d7c802891a6be86abfa647a9e682b8d13a94c68df3b6a79c335c92edf19084e74d103f7f98d94265db"},
-    {0x4b5aaf4557ull, 0x063a948b95ull, "76cbfdd79f87a109c75e25eac7bb581001d8b1f5df5ab5ed7b29d534e47bfba3a381f85318778a6102dd44967c239748"},
-    {0x8ca0b051fdull, 0x063a948b95ull, "fe61670a3eb524c4596263895caf7bf3b9673fd3d1586b584ea45509ceca3d61d49064fe8d3756baf8fc5c34d3e835df"},
-    {0xefe8197bb7ull, 0x2fe15dea2dull, "d644a7d97da38dd8b03481c39d48ea807f27f43d7b6032c00496037e9aa89d1e05df5eb285a93edb4e2c4a1cd607e46c"},
-    {0xefe8197bb7ull, 0x89419d3fcdull, "a8b8dfd680fc127dabc108d73a793cba56a89a25adf98a2253a93c4753dc6780216e40bcd7193887b16691333fb83fad"},
-    {0xefe8197bb7ull, 0xb1be945578ull, "129a731b7744698faf68699d60890f3c46e670efe2ead380bb9edb630dcb0d01ef681cff8975902666ba921e74f2531a"},
+    {0x6db275b3b2ull, 0x4b5aaf4557ull,
+     "e64dfd0c415744a55a5a2b623c8dbdae391fc1d2f9790552076619a0ddcaced2533152870daa8ae64392a11de91ea"
+     "7c9"},
+    {0x6db275b3b2ull, 0x8ca0b051fdull,
+     "c51bf950078f4c9b45859961831bd774ed5fe42681e8bf5058b1717f82db6ef7145aaf7a305cf0cdf8ade26ca6552"
+     "880"},
+    {0x6db275b3b2ull, 0x063a948b95ull,
+     "1a4218dec69cd9d8f72c8785289954026c0c21e95a2b5f6c689ed7bd50d2b415ffd2d9b4ba62c009228226f324231"
+     "f69"},
+    {0x4b5aaf4557ull, 0x8ca0b051fdull,
+     "92535f087f8044d7c802891a6be86abfa647a9e682b8d13a94c68df3b6a79c335c92edf19084e74d103f7f98d9426"
+     "5db"},
+    {0x4b5aaf4557ull, 0x063a948b95ull,
+     "76cbfdd79f87a109c75e25eac7bb581001d8b1f5df5ab5ed7b29d534e47bfba3a381f85318778a6102dd44967c239"
+     "748"},
+    {0x8ca0b051fdull, 0x063a948b95ull,
+     "fe61670a3eb524c4596263895caf7bf3b9673fd3d1586b584ea45509ceca3d61d49064fe8d3756baf8fc5c34d3e83"
+     "5df"},
+    {0xefe8197bb7ull, 0x2fe15dea2dull,
+     "d644a7d97da38dd8b03481c39d48ea807f27f43d7b6032c00496037e9aa89d1e05df5eb285a93edb4e2c4a1cd607e"
+     "46c"},
+    {0xefe8197bb7ull, 0x89419d3fcdull,
+     "a8b8dfd680fc127dabc108d73a793cba56a89a25adf98a2253a93c4753dc6780216e40bcd7193887b16691333fb83"
+     "fad"},
+    {0xefe8197bb7ull, 0xb1be945578ull,
+     "129a731b7744698faf68699d60890f3c46e670efe2ead380bb9edb630dcb0d01ef681cff8975902666ba921e74f25"
+     "31a"},
 };
 #define NPAIRS (sizeof pairs / sizeof pairs[0])
 
@@ -97,7 +115,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     fuzz_check(rc == 0 && ztk_packet_cipher(pkt) == suite);
     fuzz_check(ztk_dearmor(pkt, len, k) == 0);
-    fuzz_check(memcmp(pkt + ZTK_PKT_IDX_VERB, data + 1 + ZTK_PKT_IDX_VERB, len - ZTK_PKT_IDX_VERB) == 0);
+    fuzz_check(
+        memcmp(pkt + ZTK_PKT_IDX_VERB, data + 1 + ZTK_PKT_IDX_VERB, len - ZTK_PKT_IDX_VERB) == 0);
   } else {
     rc = ztk_dearmor(pkt, len, k);
     fuzz_check(rc <= 0);
@@ -106,10 +125,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     unsigned suite = ztk_packet_cipher(pkt);
     bool legacy_bit = (ztk_packet_flags(pkt) & ZTK_PKT_FLAG_ENCRYPTED) != 0;
     /* Suites 0/1 re-armor to the input when the legacy bit is as senders set it. */
-    if (suite != ZTK_CIPHER_AES_GMAC_SIV && legacy_bit == (suite == ZTK_CIPHER_POLY1305_SALSA2012)) {
+    if (suite != ZTK_CIPHER_AES_GMAC_SIV &&
+        legacy_bit == (suite == ZTK_CIPHER_POLY1305_SALSA2012)) {
       memcpy(copy, pkt, len);
       fuzz_check(ztk_armor(copy, len, k, suite) == 0);
-      fuzz_check(memcmp(copy + ZTK_PKT_IDX_MAC, data + 1 + ZTK_PKT_IDX_MAC, len - ZTK_PKT_IDX_MAC) == 0);
+      fuzz_check(
+          memcmp(copy + ZTK_PKT_IDX_MAC, data + 1 + ZTK_PKT_IDX_MAC, len - ZTK_PKT_IDX_MAC) == 0);
     }
   }
   after_dearmor(k, len);

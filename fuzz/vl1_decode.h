@@ -35,8 +35,7 @@ static inline void fuzz_check(int cond)
 /* The re-encoding must equal the bytes the reader consumed since `start`. */
 static inline void fuzz_same(const ztk_wr *w, const ztk_rd *r, size_t start)
 {
-  fuzz_check(w->err == 0 && w->len == r->off - start &&
-             memcmp(w->p, r->p + start, w->len) == 0);
+  fuzz_check(w->err == 0 && w->len == r->off - start && memcmp(w->p, r->p + start, w->len) == 0);
 }
 
 static inline int fuzz_ok_body(enum fuzz_decoder d, ztk_rd *r, ztk_wr *w)
@@ -128,19 +127,28 @@ static inline void fuzz_decode(enum fuzz_decoder d, const uint8_t *p, size_t len
 static inline enum fuzz_decoder fuzz_decoder_for(const uint8_t *payload, size_t len, unsigned verb)
 {
   switch (verb) {
-  case ZTK_VERB_HELLO: return FUZZ_HELLO;
-  case ZTK_VERB_ERROR: return FUZZ_ERROR;
-  case ZTK_VERB_WHOIS: return FUZZ_WHOIS;
-  case ZTK_VERB_RENDEZVOUS: return FUZZ_RENDEZVOUS;
-  case ZTK_VERB_ECHO: return FUZZ_ECHO;
-  case ZTK_VERB_PUSH_DIRECT_PATHS: return FUZZ_PUSH_PATHS;
-  case ZTK_VERB_USER_MESSAGE: return FUZZ_USER_MESSAGE;
+  case ZTK_VERB_HELLO:
+    return FUZZ_HELLO;
+  case ZTK_VERB_ERROR:
+    return FUZZ_ERROR;
+  case ZTK_VERB_WHOIS:
+    return FUZZ_WHOIS;
+  case ZTK_VERB_RENDEZVOUS:
+    return FUZZ_RENDEZVOUS;
+  case ZTK_VERB_ECHO:
+    return FUZZ_ECHO;
+  case ZTK_VERB_PUSH_DIRECT_PATHS:
+    return FUZZ_PUSH_PATHS;
+  case ZTK_VERB_USER_MESSAGE:
+    return FUZZ_USER_MESSAGE;
   case ZTK_VERB_OK:
     if (len < 1)
       return FUZZ_OK_ECHO;
-    return payload[0] == ZTK_VERB_HELLO ? FUZZ_OK_HELLO
-           : payload[0] == ZTK_VERB_WHOIS ? FUZZ_OK_WHOIS : FUZZ_OK_ECHO;
-  default: return FUZZ_DECODERS;
+    return payload[0] == ZTK_VERB_HELLO   ? FUZZ_OK_HELLO
+           : payload[0] == ZTK_VERB_WHOIS ? FUZZ_OK_WHOIS
+                                          : FUZZ_OK_ECHO;
+  default:
+    return FUZZ_DECODERS;
   }
 }
 

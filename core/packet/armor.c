@@ -37,19 +37,11 @@ void ztk_armor_mangle_key(const uint8_t *pkt, size_t len, const uint8_t key32[32
 {
   for (unsigned i = 0; i < ZTK_PKT_IDX_FLAGS; i++)
     out[i] = key32[i] ^ pkt[i];
-  out[ZTK_PKT_IDX_FLAGS] = key32[ZTK_PKT_IDX_FLAGS] ^ (pkt[ZTK_PKT_IDX_FLAGS] & (uint8_t)~ZTK_PKT_HOPS_MASK);
+  out[ZTK_PKT_IDX_FLAGS] =
+      key32[ZTK_PKT_IDX_FLAGS] ^ (pkt[ZTK_PKT_IDX_FLAGS] & (uint8_t)~ZTK_PKT_HOPS_MASK);
   out[19] = key32[19] ^ (uint8_t)(len & 0xff); /* the length, little-endian */
   out[20] = key32[20] ^ (uint8_t)((len >> 8) & 0xff);
   memcpy(out + 21, key32 + 21, 11);
-}
-
-static int check_length(size_t len)
-{
-  if (len < ZTK_PROTO_MIN_PACKET_LENGTH)
-    return ZTK_EPKT_SHORT;
-  if (len > ZTK_PROTO_MAX_PACKET_LENGTH)
-    return ZTK_EPKT_LONG;
-  return 0;
 }
 
 /* Suites 0/1. Keystream block 0 keys Poly1305; blocks 1.. encrypt bytes 27.. (suite 1). The MAC
@@ -130,7 +122,7 @@ static int siv_dearmor(uint8_t *pkt, size_t len, ztk_peer_key *key)
 
 int ztk_armor(uint8_t *pkt, size_t len, ztk_peer_key *key, unsigned suite)
 {
-  int rc = check_length(len);
+  int rc = ztk_packet_check_length(len);
   if (rc)
     return rc;
   switch (suite) {
@@ -149,7 +141,7 @@ int ztk_armor(uint8_t *pkt, size_t len, ztk_peer_key *key, unsigned suite)
 
 int ztk_dearmor(uint8_t *pkt, size_t len, ztk_peer_key *key)
 {
-  int rc = check_length(len);
+  int rc = ztk_packet_check_length(len);
   if (rc)
     return rc;
   switch (ztk_packet_cipher(pkt)) {

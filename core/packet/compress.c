@@ -6,19 +6,10 @@
 #include "core/packet/packet.h"
 #include "ztkit/error.h"
 
-static int check_length(size_t len)
-{
-  if (len < ZTK_PROTO_MIN_PACKET_LENGTH)
-    return ZTK_EPKT_SHORT;
-  if (len > ZTK_PROTO_MAX_PACKET_LENGTH)
-    return ZTK_EPKT_LONG;
-  return 0;
-}
-
 int ztk_packet_compress(uint8_t *pkt, size_t *len, bool *compressed)
 {
   uint8_t tmp[ZTK_PROTO_MAX_PAYLOAD];
-  int rc = check_length(*len);
+  int rc = ztk_packet_check_length(*len);
   if (compressed)
     *compressed = false;
   if (rc)
@@ -43,7 +34,7 @@ int ztk_packet_compress(uint8_t *pkt, size_t *len, bool *compressed)
 int ztk_packet_decompress(uint8_t *pkt, size_t *len, size_t cap)
 {
   uint8_t tmp[ZTK_PROTO_MAX_PAYLOAD];
-  int rc = check_length(*len);
+  int rc = ztk_packet_check_length(*len);
   if (rc)
     return rc;
   if (!ztk_packet_compressed(pkt))

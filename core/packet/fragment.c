@@ -35,10 +35,9 @@ static int datagram_count(size_t len, size_t mtu)
 {
   if (mtu < ZTK_PROTO_MIN_PACKET_LENGTH)
     return ZTK_EINVAL;
-  if (len < ZTK_PROTO_MIN_PACKET_LENGTH)
-    return ZTK_EPKT_SHORT;
-  if (len > ZTK_PROTO_MAX_PACKET_LENGTH)
-    return ZTK_EPKT_LONG;
+  int rc = ztk_packet_check_length(len);
+  if (rc)
+    return rc;
   if (len <= mtu)
     return 1;
   size_t room = mtu - ZTK_FRAGMENT_HEADER_LEN;

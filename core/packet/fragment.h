@@ -53,11 +53,11 @@ int ztk_fragment_get(const uint8_t *pkt, size_t len, size_t mtu, unsigned index,
  * than a whole packet. */
 typedef struct ztk_fragq_entry {
   uint64_t packet_id;
-  int64_t first_ms;  /* arrival of the first piece */
+  int64_t first_ms; /* arrival of the first piece */
   bool live;
-  uint8_t total;     /* 0 until a fragment has told it */
-  uint8_t have;      /* bit n set when piece n is stored */
-  uint16_t used;     /* arena bytes in use */
+  uint8_t total; /* 0 until a fragment has told it */
+  uint8_t have;  /* bit n set when piece n is stored */
+  uint16_t used; /* arena bytes in use */
   uint16_t off[ZTK_MAX_PACKET_FRAGMENTS];
   uint16_t len[ZTK_MAX_PACKET_FRAGMENTS];
   uint8_t arena[ZTK_PROTO_MAX_PACKET_LENGTH];
@@ -66,9 +66,9 @@ typedef struct ztk_fragq_entry {
 /* The reassembly queue: caller-owned (about 320 KB), fixed size, no allocation. */
 typedef struct ztk_fragq {
   ztk_fragq_entry e[ZTK_FRAGQ_ENTRIES];
-  unsigned next;      /* ring position reused by the next new set */
+  unsigned next; /* ring position reused by the next new set */
   int64_t timeout_ms;
-  uint64_t evicted;   /* incomplete sets overwritten or timed out */
+  uint64_t evicted; /* incomplete sets overwritten or timed out */
 } ztk_fragq;
 
 /* Empties q; timeout_ms <= 0 selects ZTK_FRAGQ_TIMEOUT_MS. */

@@ -51,7 +51,8 @@ ztk_dgram_kind ztk_datagram_classify(const uint8_t *d, size_t len)
 ztk_wr ztk_packet_start(uint8_t *buf, size_t cap, ztk_address dest, ztk_address source,
                         uint8_t verb, ztk_csprng *rng)
 {
-  ztk_wr w = ztk_wr_make(buf, cap < ZTK_PROTO_MAX_PACKET_LENGTH ? cap : ZTK_PROTO_MAX_PACKET_LENGTH);
+  ztk_wr w =
+      ztk_wr_make(buf, cap < ZTK_PROTO_MAX_PACKET_LENGTH ? cap : ZTK_PROTO_MAX_PACKET_LENGTH);
   uint8_t *h = ztk_wr_reserve(&w, ZTK_PROTO_MIN_PACKET_LENGTH);
   if (!h)
     return w;

@@ -15,6 +15,7 @@
 
 #include "core/crypto/csprng.h"
 #include "core/util/cursor.h"
+#include "ztkit/error.h"
 #include "ztkit/types.h"
 
 /* Header offsets. */
@@ -117,12 +118,32 @@ ztk_dgram_kind ztk_datagram_classify(const uint8_t *d, size_t len);
 ztk_wr ztk_packet_start(uint8_t *buf, size_t cap, ztk_address dest, ztk_address source,
                         uint8_t verb, ztk_csprng *rng);
 
-/* Fixed-field accessors. p must hold at least ZTK_PROTO_MIN_PACKET_LENGTH bytes. */
-static inline uint64_t ztk_packet_id(const uint8_t *p) { return ztk_be_get(p + ZTK_PKT_IDX_ID, 8); }
-static inline void ztk_packet_set_id(uint8_t *p, uint64_t id) { ztk_be_put(p + ZTK_PKT_IDX_ID, id, 8); }
+/* Returns 0 if len is a valid packet length, else ZTK_EPKT_SHORT or ZTK_EPKT_LONG. */
+static inline int ztk_packet_check_length(size_t len)
+{
+  if (len < ZTK_PROTO_MIN_PACKET_LENGTH)
+    return ZTK_EPKT_SHORT;
+  return len > ZTK_PROTO_MAX_PACKET_LENGTH ? ZTK_EPKT_LONG : 0;
+}
 
-static inline ztk_address ztk_packet_dest(const uint8_t *p) { return ztk_be_get(p + ZTK_PKT_IDX_DEST, 5); }
-static inline void ztk_packet_set_dest(uint8_t *p, ztk_address a) { ztk_be_put(p + ZTK_PKT_IDX_DEST, a, 5); }
+/* Fixed-field accessors. p must hold at least ZTK_PROTO_MIN_PACKET_LENGTH bytes. */
+static inline uint64_t ztk_packet_id(const uint8_t *p)
+{
+  return ztk_be_get(p + ZTK_PKT_IDX_ID, 8);
+}
+static inline void ztk_packet_set_id(uint8_t *p, uint64_t id)
+{
+  ztk_be_put(p + ZTK_PKT_IDX_ID, id, 8);
+}
+
+static inline ztk_address ztk_packet_dest(const uint8_t *p)
+{
+  return ztk_be_get(p + ZTK_PKT_IDX_DEST, 5);
+}
+static inline void ztk_packet_set_dest(uint8_t *p, ztk_address a)
+{
+  ztk_be_put(p + ZTK_PKT_IDX_DEST, a, 5);
+}
 
 static inline ztk_address ztk_packet_source(const uint8_t *p)
 {
@@ -133,13 +154,23 @@ static inline void ztk_packet_set_source(uint8_t *p, ztk_address a)
   ztk_be_put(p + ZTK_PKT_IDX_SOURCE, a, 5);
 }
 
-static inline uint8_t ztk_packet_flags(const uint8_t *p) { return p[ZTK_PKT_IDX_FLAGS]; }
-static inline void ztk_packet_set_flags(uint8_t *p, uint8_t f) { p[ZTK_PKT_IDX_FLAGS] = f; }
+static inline uint8_t ztk_packet_flags(const uint8_t *p)
+{
+  return p[ZTK_PKT_IDX_FLAGS];
+}
+static inline void ztk_packet_set_flags(uint8_t *p, uint8_t f)
+{
+  p[ZTK_PKT_IDX_FLAGS] = f;
+}
 
-static inline unsigned ztk_packet_hops(const uint8_t *p) { return p[ZTK_PKT_IDX_FLAGS] & ZTK_PKT_HOPS_MASK; }
+static inline unsigned ztk_packet_hops(const uint8_t *p)
+{
+  return p[ZTK_PKT_IDX_FLAGS] & ZTK_PKT_HOPS_MASK;
+}
 static inline void ztk_packet_set_hops(uint8_t *p, unsigned hops)
 {
-  p[ZTK_PKT_IDX_FLAGS] = (uint8_t)((p[ZTK_PKT_IDX_FLAGS] & ~ZTK_PKT_HOPS_MASK) | (hops & ZTK_PKT_HOPS_MASK));
+  p[ZTK_PKT_IDX_FLAGS] =
+      (uint8_t)((p[ZTK_PKT_IDX_FLAGS] & ~ZTK_PKT_HOPS_MASK) | (hops & ZTK_PKT_HOPS_MASK));
 }
 
 static inline unsigned ztk_packet_cipher(const uint8_t *p)
@@ -169,9 +200,15 @@ static inline void ztk_packet_set_fragmented(uint8_t *p, bool on)
 }
 
 /* The verb number (flag bits masked off); meaningful only on a dearmored packet. */
-static inline uint8_t ztk_packet_verb(const uint8_t *p) { return p[ZTK_PKT_IDX_VERB] & ZTK_VERB_MASK; }
+static inline uint8_t ztk_packet_verb(const uint8_t *p)
+{
+  return p[ZTK_PKT_IDX_VERB] & ZTK_VERB_MASK;
+}
 /* Sets the verb number and clears the compressed flag. */
-static inline void ztk_packet_set_verb(uint8_t *p, uint8_t verb) { p[ZTK_PKT_IDX_VERB] = verb & ZTK_VERB_MASK; }
+static inline void ztk_packet_set_verb(uint8_t *p, uint8_t verb)
+{
+  p[ZTK_PKT_IDX_VERB] = verb & ZTK_VERB_MASK;
+}
 
 static inline bool ztk_packet_compressed(const uint8_t *p)
 {

@@ -8,14 +8,28 @@
 #define ADDRESS_LEN 5
 #define PLANET_FIELDS_LEN 16
 
+/* The protocol and software versions, as HELLO and OK(HELLO) carry them. */
+static void write_versions(ztk_wr *w, uint8_t proto, uint8_t major, uint8_t minor, uint16_t rev)
+{
+  ztk_wr_u8(w, proto);
+  ztk_wr_u8(w, major);
+  ztk_wr_u8(w, minor);
+  ztk_wr_u16(w, rev);
+}
+
+static void read_versions(ztk_rd *r, uint8_t *proto, uint8_t *major, uint8_t *minor, uint16_t *rev)
+{
+  *proto = ztk_rd_u8(r);
+  *major = ztk_rd_u8(r);
+  *minor = ztk_rd_u8(r);
+  *rev = ztk_rd_u16(r);
+}
+
 /* ---- HELLO ---- */
 
 size_t ztk_hello_write(ztk_wr *w, const ztk_hello *h)
 {
-  ztk_wr_u8(w, h->proto_version);
-  ztk_wr_u8(w, h->major);
-  ztk_wr_u8(w, h->minor);
-  ztk_wr_u16(w, h->revision);
+  write_versions(w, h->proto_version, h->major, h->minor, h->revision);
   ztk_wr_u64(w, h->timestamp);
   ztk_identity_write(w, &h->id, false);
   ztk_inaddr_write(w, &h->dest);
@@ -36,10 +50,7 @@ int ztk_hello_read(ztk_rd *r, ztk_hello *h)
 {
   size_t start = r->off;
   memset(h, 0, sizeof *h);
-  h->proto_version = ztk_rd_u8(r);
-  h->major = ztk_rd_u8(r);
-  h->minor = ztk_rd_u8(r);
-  h->revision = ztk_rd_u16(r);
+  read_versions(r, &h->proto_version, &h->major, &h->minor, &h->revision);
   h->timestamp = ztk_rd_u64(r);
   if (ztk_identity_read(r, &h->id))
     return r->err;
@@ -104,10 +115,7 @@ int ztk_ok_header_read(ztk_rd *r, ztk_ok_header *h)
 void ztk_ok_hello_write(ztk_wr *w, const ztk_ok_hello *o)
 {
   ztk_wr_u64(w, o->timestamp);
-  ztk_wr_u8(w, o->proto_version);
-  ztk_wr_u8(w, o->major);
-  ztk_wr_u8(w, o->minor);
-  ztk_wr_u16(w, o->revision);
+  write_versions(w, o->proto_version, o->major, o->minor, o->revision);
   ztk_inaddr_write(w, &o->from);
   if (o->worlds_len > UINT16_MAX) {
     if (!w->err)
@@ -122,10 +130,7 @@ int ztk_ok_hello_read(ztk_rd *r, ztk_ok_hello *o)
 {
   memset(o, 0, sizeof *o);
   o->timestamp = ztk_rd_u64(r);
-  o->proto_version = ztk_rd_u8(r);
-  o->major = ztk_rd_u8(r);
-  o->minor = ztk_rd_u8(r);
-  o->revision = ztk_rd_u16(r);
+  read_versions(r, &o->proto_version, &o->major, &o->minor, &o->revision);
   if (ztk_rd_left(r) > 0 && ztk_inaddr_read(r, &o->from))
     return r->err;
   if (ztk_rd_left(r) >= 2) {
@@ -188,9 +193,11 @@ void ztk_error_write(ztk_wr *w, const ztk_error_msg *e)
 
 int ztk_error_read(ztk_rd *r, ztk_error_msg *e)
 {
+  ztk_ok_header h;
   memset(e, 0, sizeof *e);
-  e->in_re_verb = ztk_rd_u8(r);
-  e->in_re_packet_id = ztk_rd_u64(r);
+  ztk_ok_header_read(r, &h);
+  e->in_re_verb = h.in_re_verb;
+  e->in_re_packet_id = h.in_re_packet_id;
   e->code = ztk_rd_u8(r);
   if (!r->err && error_has_nwid(e->code, e->in_re_verb)) {
     e->nwid = ztk_rd_u64(r);
@@ -262,7 +269,10 @@ int ztk_rendezvous_read(ztk_rd *r, ztk_rendezvous *z)
   return 0;
 }
 
-void ztk_echo_write(ztk_wr *w, const ztk_echo *e) { ztk_wr_bytes(w, e->data, e->len); }
+void ztk_echo_write(ztk_wr *w, const ztk_echo *e)
+{
+  ztk_wr_bytes(w, e->data, e->len);
+}
 
 int ztk_echo_read(ztk_rd *r, ztk_echo *e)
 {
@@ -273,7 +283,10 @@ int ztk_echo_read(ztk_rd *r, ztk_echo *e)
 
 /* ---- PUSH_DIRECT_PATHS ---- */
 
-static bool path_addr_ok(const ztk_inaddr *a) { return a->family == 4 || a->family == 6; }
+static bool path_addr_ok(const ztk_inaddr *a)
+{
+  return a->family == 4 || a->family == 6;
+}
 
 void ztk_push_paths_write(ztk_wr *w, const ztk_path_record *recs, size_t n)
 {

@@ -23,7 +23,8 @@
 
 /* ---- HELLO (§8.2) ---------------------------------------------------------------------- */
 
-#define ZTK_HELLO_MAX_MOONS 16 /* entries kept by the reader; further ones are checked, not kept */
+#define ZTK_HELLO_MAX_MOONS 16 /* entries kept by the reader; further ones are checked, not kept   \
+                                */
 #define ZTK_WORLD_TYPE_MOON 127
 
 typedef struct ztk_hello_moon {
@@ -37,11 +38,11 @@ typedef struct ztk_hello {
   uint8_t major, minor;
   uint16_t revision;
   uint64_t timestamp;
-  ztk_identity id;  /* public part only */
-  ztk_inaddr dest;  /* where the sender sent it; nil when absent or unknown */
-  bool has_planet;  /* older senders may end before the planet fields */
+  ztk_identity id; /* public part only */
+  ztk_inaddr dest; /* where the sender sent it; nil when absent or unknown */
+  bool has_planet; /* older senders may end before the planet fields */
   uint64_t planet_id, planet_timestamp;
-  size_t crypt_off; /* payload offset of the cryptField tail (== payload length if none) */
+  size_t crypt_off;    /* payload offset of the cryptField tail (== payload length if none) */
   uint16_t moon_count; /* entries declared in the tail */
   unsigned n_moons;    /* entries kept in moons[] (at most ZTK_HELLO_MAX_MOONS) */
   ztk_hello_moon moons[ZTK_HELLO_MAX_MOONS];
@@ -100,7 +101,7 @@ int ztk_ok_whois_read(ztk_rd *r, ztk_identity *ids, size_t max, size_t *n);
 typedef struct ztk_error_msg {
   uint8_t in_re_verb;
   uint64_t in_re_packet_id;
-  uint8_t code;        /* ztk_proto_error */
+  uint8_t code; /* ztk_proto_error */
   bool has_nwid;
   ztk_nwid nwid;
   const uint8_t *extra; /* code-specific bytes after the nwid (or the code); may be empty */

@@ -13,23 +13,6 @@
 #include "core/packet/armor.h"
 #include "core/packet/packet.h"
 
-static json_t *root, *packets;
-static tv_keyring ring;
-
-static int setup(void **state)
-{
-  root = tv_load("vectors/packets.json");
-  packets = json_object_get(root, "packets");
-  tv_keyring_from_vectors(&ring);
-  return 0;
-}
-
-static int teardown(void **state)
-{
-  json_decref(root);
-  return 0;
-}
-
 static ztk_address hex_address(const json_t *v, const char *key)
 {
   uint8_t a[5];
@@ -40,7 +23,8 @@ static ztk_address hex_address(const json_t *v, const char *key)
 static void vector_key(const json_t *v, ztk_peer_key *k)
 {
   uint8_t key48[48];
-  tv_keyring_key48(&ring, hex_address(v, "source"), hex_address(v, "destination"), key48);
+  tv_keyring_key48(&tv_packets.ring, hex_address(v, "source"), hex_address(v, "destination"),
+                   key48);
   ztk_peer_key_init(k, key48);
 }
 
@@ -134,8 +118,8 @@ static void test_packet_vectors(void **state)
   size_t i;
   json_t *v;
   int suites_seen = 0;
-  assert_true(json_array_size(packets) >= 17);
-  json_array_foreach(packets, i, v)
+  assert_true(json_array_size(tv_packets.items) >= 17);
+  json_array_foreach(tv_packets.items, i, v)
   {
     ztk_peer_key k;
     size_t wlen, plen;
@@ -180,7 +164,7 @@ static void test_hello_cryptfield(void **state)
 {
   size_t i, n = 0;
   json_t *v;
-  json_array_foreach(packets, i, v)
+  json_array_foreach(tv_packets.items, i, v)
   {
     if (!json_object_get(v, "payload_before_cryptField"))
       continue;
@@ -349,5 +333,5 @@ int main(void)
       cmocka_unit_test(test_round_trips),    cmocka_unit_test(test_refusals),
       cmocka_unit_test(test_peer_key),
   };
-  return cmocka_run_group_tests(tests, setup, teardown);
+  return cmocka_run_group_tests(tests, tv_packets_setup, tv_packets_teardown);
 }

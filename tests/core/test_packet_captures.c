@@ -278,10 +278,15 @@ static void decode_ok(ztk_rd *r, const truth *t)
 
 static const char *error_name(unsigned code)
 {
-  static const char *const names[] = {"NONE", "INVALID_REQUEST", "BAD_PROTOCOL_VERSION",
-                                      "OBJ_NOT_FOUND", "IDENTITY_COLLISION",
-                                      "UNSUPPORTED_OPERATION", "NEED_MEMBERSHIP_CERTIFICATE",
-                                      "NETWORK_ACCESS_DENIED", "UNWANTED_MULTICAST",
+  static const char *const names[] = {"NONE",
+                                      "INVALID_REQUEST",
+                                      "BAD_PROTOCOL_VERSION",
+                                      "OBJ_NOT_FOUND",
+                                      "IDENTITY_COLLISION",
+                                      "UNSUPPORTED_OPERATION",
+                                      "NEED_MEMBERSHIP_CERTIFICATE",
+                                      "NETWORK_ACCESS_DENIED",
+                                      "UNWANTED_MULTICAST",
                                       "NETWORK_AUTHENTICATION_REQUIRED"};
   return code < 10 ? names[code] : "?";
 }
@@ -358,16 +363,33 @@ static void decode_verb(size_t len, ztk_peer_key *k, const truth *t)
   ztk_echo e;
   ztk_user_message m;
   switch (verb) {
-  case ZTK_VERB_HELLO: decode_hello(len, k, t); break;
-  case ZTK_VERB_OK: decode_ok(&r, t); break;
-  case ZTK_VERB_ERROR: decode_error(&r, t); break;
-  case ZTK_VERB_WHOIS: decode_whois(&r, t); break;
-  case ZTK_VERB_RENDEZVOUS: decode_rendezvous(&r, t); break;
-  case ZTK_VERB_PUSH_DIRECT_PATHS: decode_push_paths(&r); break;
+  case ZTK_VERB_HELLO:
+    decode_hello(len, k, t);
+    break;
+  case ZTK_VERB_OK:
+    decode_ok(&r, t);
+    break;
+  case ZTK_VERB_ERROR:
+    decode_error(&r, t);
+    break;
+  case ZTK_VERB_WHOIS:
+    decode_whois(&r, t);
+    break;
+  case ZTK_VERB_RENDEZVOUS:
+    decode_rendezvous(&r, t);
+    break;
+  case ZTK_VERB_PUSH_DIRECT_PATHS:
+    decode_push_paths(&r);
+    break;
   case ZTK_VERB_NOP:
-  case ZTK_VERB_ECHO: assert_int_equal(ztk_echo_read(&r, &e), 0); break;
-  case ZTK_VERB_USER_MESSAGE: assert_int_equal(ztk_user_message_read(&r, &m), 0); break;
-  default: return;
+  case ZTK_VERB_ECHO:
+    assert_int_equal(ztk_echo_read(&r, &e), 0);
+    break;
+  case ZTK_VERB_USER_MESSAGE:
+    assert_int_equal(ztk_user_message_read(&r, &m), 0);
+    break;
+  default:
+    return;
   }
   vl1_decoded[verb]++;
 }

@@ -138,7 +138,8 @@ static void test_sender_rules(void **state)
 
 static void test_decompress_refusals(void **state)
 {
-  static uint8_t big[ZTK_PROTO_MAX_PACKET_LENGTH], block[LZ4_COMPRESSBOUND(ZTK_PROTO_MAX_PACKET_LENGTH)];
+  static uint8_t big[ZTK_PROTO_MAX_PACKET_LENGTH],
+      block[LZ4_COMPRESSBOUND(ZTK_PROTO_MAX_PACKET_LENGTH)];
   size_t len;
 
   /* Uncompressed packets are left alone. */
@@ -159,7 +160,8 @@ static void test_decompress_refusals(void **state)
   assert_int_equal(len, 28 + sizeof junk);
 
   /* The largest payload that fits a packet decompresses; one byte more does not. */
-  int n = LZ4_compress_default((const char *)big, (char *)block, ZTK_PROTO_MAX_PAYLOAD, sizeof block);
+  int n =
+      LZ4_compress_default((const char *)big, (char *)block, ZTK_PROTO_MAX_PAYLOAD, sizeof block);
   assert_true(n > 0);
   len = make_packet(ZTK_VERB_FRAME | ZTK_VERB_FLAG_COMPRESSED, block, (size_t)n);
   assert_int_equal(ztk_packet_decompress(buf, &len, sizeof buf), 0);
@@ -167,7 +169,8 @@ static void test_decompress_refusals(void **state)
   len = make_packet(ZTK_VERB_FRAME | ZTK_VERB_FLAG_COMPRESSED, block, (size_t)n);
   assert_int_equal(ztk_packet_decompress(buf, &len, 1000), ZTK_ENOSPACE);
 
-  n = LZ4_compress_default((const char *)big, (char *)block, ZTK_PROTO_MAX_PAYLOAD + 1, sizeof block);
+  n = LZ4_compress_default((const char *)big, (char *)block, ZTK_PROTO_MAX_PAYLOAD + 1,
+                           sizeof block);
   len = make_packet(ZTK_VERB_FRAME | ZTK_VERB_FLAG_COMPRESSED, block, (size_t)n);
   assert_int_equal(ztk_packet_decompress(buf, &len, sizeof buf), ZTK_EPKT_COMPRESS);
 

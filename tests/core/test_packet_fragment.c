@@ -21,15 +21,14 @@ typedef struct vec {
   size_t dglen[MAX_DGRAMS];
 } vec;
 
-static json_t *root;
+static json_t *root, *sets;
 static tv_keyring ring;
 static ztk_fragq q; /* about 320 KB: static, as a node would embed it */
 static uint8_t out[ZTK_PROTO_MAX_PACKET_LENGTH];
 
 static int setup(void **state)
 {
-  root = tv_load("vectors/fragmentation.json");
-  tv_keyring_from_vectors(&ring);
+  root = tv_vectors_with_keys("fragmentation.json", "fragmented_packets", &sets, &ring);
   return 0;
 }
 
@@ -87,8 +86,9 @@ static void check_split(const json_t *v, const vec *x)
     assert_int_equal(n, (int)x->dglen[i]);
     assert_memory_equal(dg, x->dg[i], x->dglen[i]);
   }
-  assert_int_equal(ztk_fragment_get(pkt, x->len, ZTK_DEFAULT_PHYSMTU, (unsigned)x->n, dg, sizeof dg),
-                   ZTK_EINVAL);
+  assert_int_equal(
+      ztk_fragment_get(pkt, x->len, ZTK_DEFAULT_PHYSMTU, (unsigned)x->n, dg, sizeof dg),
+      ZTK_EINVAL);
 
   memcpy(pkt, x->wire, x->len);
   assert_int_equal(ztk_dearmor(pkt, x->len, &k), 0);
@@ -103,7 +103,8 @@ static void feed(const vec *x, const unsigned *order, size_t steps, size_t compl
 {
   ztk_fragq_init(&q, 0);
   for (size_t s = 0; s < steps; s++) {
-    int rc = ztk_fragq_add(&q, 1000 + (int64_t)s, x->dg[order[s]], x->dglen[order[s]], out, sizeof out);
+    int rc =
+        ztk_fragq_add(&q, 1000 + (int64_t)s, x->dg[order[s]], x->dglen[order[s]], out, sizeof out);
     if (s == completes_at) {
       assert_int_equal(rc, (int)x->len);
       assert_memory_equal(out, x->wire, x->len);
@@ -160,7 +161,7 @@ static void test_vectors(void **state)
 {
   size_t i, fragmented = 0;
   json_t *v;
-  json_array_foreach(json_object_get(root, "fragmented_packets"), i, v)
+  json_array_foreach(sets, i, v)
   {
     vec x;
     vec_load(v, &x);
@@ -247,7 +248,8 @@ static size_t make_set(uint64_t id, size_t len, uint8_t *pkt, uint8_t dg[][ZTK_D
   int n = ztk_fragment_prepare(pkt, len, ZTK_DEFAULT_PHYSMTU);
   assert_true(n > 1);
   for (int i = 0; i < n; i++) {
-    int l = ztk_fragment_get(pkt, len, ZTK_DEFAULT_PHYSMTU, (unsigned)i, dg[i], ZTK_DEFAULT_PHYSMTU);
+    int l =
+        ztk_fragment_get(pkt, len, ZTK_DEFAULT_PHYSMTU, (unsigned)i, dg[i], ZTK_DEFAULT_PHYSMTU);
     assert_true(l > 0);
     dglen[i] = (size_t)l;
   }
@@ -299,7 +301,8 @@ static void test_queue_limits(void **state)
   static uint8_t huge[ZTK_PROTO_MAX_PACKET_LENGTH];
   memcpy(huge, dg[0], ZTK_PROTO_MIN_PACKET_LENGTH);
   ztk_fragq_init(&q, 0);
-  assert_int_equal(ztk_fragq_add(&q, 0, huge, ZTK_PROTO_MAX_PACKET_LENGTH - 100, out, sizeof out), 0);
+  assert_int_equal(ztk_fragq_add(&q, 0, huge, ZTK_PROTO_MAX_PACKET_LENGTH - 100, out, sizeof out),
+                   0);
   assert_int_equal(ztk_fragq_add(&q, 0, dg[1], dglen[1], out, sizeof out), ZTK_EPKT_LONG);
   assert_int_equal(ztk_fragq_pending(&q, 0), 1);
 
@@ -310,7 +313,8 @@ static void test_queue_limits(void **state)
   uint8_t badfrag[20] = {0};
   badfrag[13] = 0xff;
   badfrag[14] = 0x11;
-  assert_int_equal(ztk_fragq_add(&q, 0, badfrag, sizeof badfrag, out, sizeof out), ZTK_EPKT_FRAGMENT);
+  assert_int_equal(ztk_fragq_add(&q, 0, badfrag, sizeof badfrag, out, sizeof out),
+                   ZTK_EPKT_FRAGMENT);
 }
 
 static void test_queue_timeout(void **state)
@@ -324,14 +328,16 @@ static void test_queue_timeout(void **state)
   assert_int_equal(ztk_fragq_expire(&q, 0), ZTK_NEVER);
   assert_int_equal(ztk_fragq_add(&q, 10000, dg[0], dglen[0], out, sizeof out), 0);
   assert_int_equal(ztk_fragq_expire(&q, 10000), 10000 + ZTK_FRAGQ_TIMEOUT_MS);
-  assert_int_equal(ztk_fragq_add(&q, 10000 + ZTK_FRAGQ_TIMEOUT_MS - 1, dg[1], dglen[1], out, sizeof out),
-                   2000);
+  assert_int_equal(
+      ztk_fragq_add(&q, 10000 + ZTK_FRAGQ_TIMEOUT_MS - 1, dg[1], dglen[1], out, sizeof out), 2000);
 
   /* The same set, completed only after the timeout: the stale head is not used. */
   assert_int_equal(ztk_fragq_add(&q, 20000, dg[0], dglen[0], out, sizeof out), 0);
-  assert_int_equal(ztk_fragq_add(&q, 20000 + ZTK_FRAGQ_TIMEOUT_MS, dg[1], dglen[1], out, sizeof out), 0);
+  assert_int_equal(
+      ztk_fragq_add(&q, 20000 + ZTK_FRAGQ_TIMEOUT_MS, dg[1], dglen[1], out, sizeof out), 0);
   assert_int_equal(ztk_fragq_pending(&q, 20000 + ZTK_FRAGQ_TIMEOUT_MS), 1);
-  assert_int_equal(ztk_fragq_expire(&q, 20000 + ZTK_FRAGQ_TIMEOUT_MS), 20000 + 2 * ZTK_FRAGQ_TIMEOUT_MS);
+  assert_int_equal(ztk_fragq_expire(&q, 20000 + ZTK_FRAGQ_TIMEOUT_MS),
+                   20000 + 2 * ZTK_FRAGQ_TIMEOUT_MS);
   assert_int_equal(q.evicted, 1);
   assert_int_equal(ztk_fragq_expire(&q, 20000 + 2 * ZTK_FRAGQ_TIMEOUT_MS), ZTK_NEVER);
   assert_int_equal(q.evicted, 2);

@@ -10,30 +10,14 @@
 #include "core/packet/packet.h"
 #include "core/packet/verbs.h"
 
-static json_t *root, *packets;
-static tv_keyring ring;
 static uint8_t enc[ZTK_PROTO_MAX_PACKET_LENGTH];
-
-static int setup(void **state)
-{
-  root = tv_load("vectors/packets.json");
-  packets = json_object_get(root, "packets");
-  tv_keyring_from_vectors(&ring);
-  return 0;
-}
-
-static int teardown(void **state)
-{
-  json_decref(root);
-  return 0;
-}
 
 /* The vector's wire bytes, dearmored. */
 static uint8_t *open_vector(const char *name, size_t *len, ztk_peer_key *k)
 {
-  json_t *v = tv_find(packets, "name", name);
+  json_t *v = tv_find(tv_packets.items, "name", name);
   uint8_t *pkt = tv_hex(v, "wire", len), key48[48];
-  tv_keyring_key48(&ring, ztk_packet_source(pkt), ztk_packet_dest(pkt), key48);
+  tv_keyring_key48(&tv_packets.ring, ztk_packet_source(pkt), ztk_packet_dest(pkt), key48);
   ztk_peer_key_init(k, key48);
   assert_int_equal(ztk_dearmor(pkt, *len, k), 0);
   return pkt;
@@ -51,13 +35,21 @@ static void assert_encoded(const ztk_wr *w, const uint8_t *want, size_t len)
   assert_memory_equal(w->p, want, len);
 }
 
+/* The re-encoding must equal the vector's payload; then releases the vector. */
+static void close_vector(const ztk_wr *w, uint8_t *pkt, size_t len, ztk_peer_key *k)
+{
+  assert_encoded(w, pkt + ZTK_PKT_IDX_PAYLOAD, len - ZTK_PKT_IDX_PAYLOAD);
+  ztk_peer_key_free(k);
+  free(pkt);
+}
+
 static void check_hello(const char *name, const char *dest, uint64_t ts, unsigned moons)
 {
   ztk_peer_key k;
   size_t len, blen;
   ztk_hello h;
   char text[ZTK_INADDR_STRLEN];
-  json_t *v = tv_find(packets, "name", name);
+  json_t *v = tv_find(tv_packets.items, "name", name);
   uint8_t *pkt = open_vector(name, &len, &k);
   uint8_t *before = tv_hex(v, "payload_before_cryptField", &blen);
   assert_int_equal(ztk_packet_verb(pkt), ZTK_VERB_HELLO);
@@ -68,7 +60,7 @@ static void check_hello(const char *name, const char *dest, uint64_t ts, unsigne
   assert_int_equal(h.minor, 14);
   assert_int_equal(h.revision, 1);
   assert_int_equal(h.timestamp, ts);
-  assert_true(ztk_identity_same(&h.id, tv_keyring_named(&ring, "alice")));
+  assert_true(ztk_identity_same(&h.id, tv_keyring_named(&tv_packets.ring, "alice")));
   ztk_inaddr_format(&h.dest, text);
   assert_string_equal(text, dest);
   assert_true(h.has_planet);
@@ -94,7 +86,8 @@ static void check_hello(const char *name, const char *dest, uint64_t ts, unsigne
 static void test_hello_vectors(void **state)
 {
   check_hello("hello_alice_to_bob", "192.0.2.2/9993", 1700000000000ull, 0);
-  check_hello("hello_alice_to_bob_ipv6_with_wanted_moon", "2001:db8::42/21212", 0x18bcfe5687bull, 1);
+  check_hello("hello_alice_to_bob_ipv6_with_wanted_moon", "2001:db8::42/21212", 0x18bcfe5687bull,
+              1);
 }
 
 static void check_ok_hello(const char *name)
@@ -124,9 +117,7 @@ static void check_ok_hello(const char *name)
   ztk_wr w = ztk_wr_make(enc, sizeof enc);
   ztk_ok_header_write(&w, oh.in_re_verb, oh.in_re_packet_id);
   ztk_ok_hello_write(&w, &o);
-  assert_encoded(&w, pkt + ZTK_PKT_IDX_PAYLOAD, len - ZTK_PKT_IDX_PAYLOAD);
-  ztk_peer_key_free(&k);
-  free(pkt);
+  close_vector(&w, pkt, len, &k);
 }
 
 static void test_ok_vectors(void **state)
@@ -144,13 +135,11 @@ static void test_ok_vectors(void **state)
   assert_int_equal(oh.in_re_verb, ZTK_VERB_WHOIS);
   assert_int_equal(ztk_ok_whois_read(&r, ids, 4, &n), 0);
   assert_int_equal(n, 1);
-  assert_true(ztk_identity_same(&ids[0], tv_keyring_named(&ring, "bob")));
+  assert_true(ztk_identity_same(&ids[0], tv_keyring_named(&tv_packets.ring, "bob")));
   ztk_wr w = ztk_wr_make(enc, sizeof enc);
   ztk_ok_header_write(&w, oh.in_re_verb, oh.in_re_packet_id);
   ztk_ok_whois_write(&w, ids, n);
-  assert_encoded(&w, pkt + ZTK_PKT_IDX_PAYLOAD, len - ZTK_PKT_IDX_PAYLOAD);
-  ztk_peer_key_free(&k);
-  free(pkt);
+  close_vector(&w, pkt, len, &k);
 
   ztk_echo e;
   pkt = open_vector("ok_echo_bob_to_alice_suite3", &len, &k);
@@ -174,12 +163,10 @@ static void test_other_vectors(void **state)
   assert_int_equal(ztk_packet_verb(pkt), ZTK_VERB_WHOIS);
   assert_int_equal(ztk_whois_read(&r, addrs, 4, &n), 0);
   assert_int_equal(n, 1);
-  assert_int_equal(addrs[0], tv_keyring_named(&ring, "bob")->address);
+  assert_int_equal(addrs[0], tv_keyring_named(&tv_packets.ring, "bob")->address);
   ztk_wr w = ztk_wr_make(enc, sizeof enc);
   ztk_whois_write(&w, addrs, n);
-  assert_encoded(&w, pkt + ZTK_PKT_IDX_PAYLOAD, len - ZTK_PKT_IDX_PAYLOAD);
-  ztk_peer_key_free(&k);
-  free(pkt);
+  close_vector(&w, pkt, len, &k);
 
   ztk_error_msg em;
   pkt = open_vector("error_need_com_bob_to_alice_suite3", &len, &k);
@@ -194,9 +181,7 @@ static void test_other_vectors(void **state)
   assert_int_equal(em.extra_len, 0);
   w = ztk_wr_make(enc, sizeof enc);
   ztk_error_write(&w, &em);
-  assert_encoded(&w, pkt + ZTK_PKT_IDX_PAYLOAD, len - ZTK_PKT_IDX_PAYLOAD);
-  ztk_peer_key_free(&k);
-  free(pkt);
+  close_vector(&w, pkt, len, &k);
 
   static const char *const empty[] = {"echo_empty_alice_to_bob_suite3", "nop_alice_to_bob_suite1"};
   for (int i = 0; i < 2; i++) {
@@ -276,7 +261,7 @@ static void test_hello_shapes(void **state)
   memset(&h, 0, sizeof h);
   h.proto_version = 12;
   h.timestamp = 42;
-  h.id = *tv_keyring_named(&ring, "bob");
+  h.id = *tv_keyring_named(&tv_packets.ring, "bob");
   ztk_inaddr_v4(&h.dest, 0x0a000001, 9993);
   h.planet_id = 7;
   h.n_moons = 2;
@@ -402,10 +387,11 @@ static void test_push_paths(void **state)
   assert_int_equal(n, 1);
 
   /* Extensions and unknown address types are skipped. */
-  static const uint8_t odd[] = {0, 3,                                   /* three records */
-                                0, 0, 2, 0xee, 0xee, 4, 6, 1, 2, 3, 4, 0, 80, /* 2-byte extension */
-                                0, 0, 0, 9, 3, 7, 7, 7,                 /* type 9: skipped */
-                                2, 0, 0, 4, 8, 5, 6, 7, 8, 0, 81, 0xaa, 0xbb}; /* longer field */
+  static const uint8_t odd[] = {
+      0, 3,                                                /* three records */
+      0, 0, 2, 0xee, 0xee, 4, 6, 1, 2, 3, 4,  0,    80,    /* 2-byte extension */
+      0, 0, 0, 9,    3,    7, 7, 7,                        /* type 9: skipped */
+      2, 0, 0, 4,    8,    5, 6, 7, 8, 0, 81, 0xaa, 0xbb}; /* longer field */
   r = ztk_rd_make(odd, sizeof odd);
   assert_int_equal(ztk_push_paths_read(&r, back, 8, &n), 0);
   assert_int_equal(n, 2);
@@ -472,7 +458,7 @@ static void test_small_verbs(void **state)
   ztk_identity ids[2];
   uint8_t idbuf[200];
   w = ztk_wr_make(idbuf, sizeof idbuf);
-  ztk_identity_write(&w, tv_keyring_named(&ring, "alice"), false);
+  ztk_identity_write(&w, tv_keyring_named(&tv_packets.ring, "alice"), false);
   ztk_wr_bytes(&w, "garbage", 7);
   r = ztk_rd_make(idbuf, w.len);
   assert_int_equal(ztk_ok_whois_read(&r, ids, 2, &n), 0);
@@ -486,9 +472,15 @@ static void test_error_codes(void **state)
 {
   for (unsigned code = 0; code < 12; code++) {
     for (unsigned in_re = ZTK_VERB_FRAME; in_re <= ZTK_VERB_NETWORK_CONFIG_REQUEST; in_re += 5) {
-      bool nwid = code >= 6 ? code <= 9 : (code == 3 || code == 5) && in_re == ZTK_VERB_NETWORK_CONFIG_REQUEST;
-      ztk_error_msg e = {(uint8_t)in_re, 77, (uint8_t)code, nwid, 0x4b5aaf4557000001ull,
-                         (const uint8_t *)"\x01\x02", 2},
+      bool nwid = code >= 6 ? code <= 9
+                            : (code == 3 || code == 5) && in_re == ZTK_VERB_NETWORK_CONFIG_REQUEST;
+      ztk_error_msg e = {(uint8_t)in_re,
+                         77,
+                         (uint8_t)code,
+                         nwid,
+                         0x4b5aaf4557000001ull,
+                         (const uint8_t *)"\x01\x02",
+                         2},
                     back;
       ztk_wr w = ztk_wr_make(enc, sizeof enc);
       ztk_error_write(&w, &e);
@@ -511,5 +503,5 @@ int main(void)
       cmocka_unit_test(test_rendezvous),    cmocka_unit_test(test_push_paths),
       cmocka_unit_test(test_small_verbs),   cmocka_unit_test(test_error_codes),
   };
-  return cmocka_run_group_tests(tests, setup, teardown);
+  return cmocka_run_group_tests(tests, tv_packets_setup, tv_packets_teardown);
 }

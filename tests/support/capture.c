@@ -11,7 +11,10 @@
 #define DLT_LINUX_SLL2 276
 #endif
 
-static unsigned be16(const uint8_t *p) { return (unsigned)p[0] << 8 | p[1]; }
+static unsigned be16(const uint8_t *p)
+{
+  return (unsigned)p[0] << 8 | p[1];
+}
 
 /* Offset of the network-layer header and its ethertype, or -1 if the frame is too short. */
 static long l3_offset(int linktype, const uint8_t *p, size_t len, unsigned *ethertype)

@@ -44,6 +44,32 @@ void tv_keyring_from_captures(tv_keyring *k)
   }
 }
 
+json_t *tv_vectors_with_keys(const char *file, const char *name, json_t **array, tv_keyring *k)
+{
+  char rel[128];
+  snprintf(rel, sizeof rel, "vectors/%s", file);
+  json_t *root = tv_load(rel);
+  *array = json_object_get(root, name);
+  assert_non_null(*array);
+  tv_keyring_from_vectors(k);
+  return root;
+}
+
+tv_vector_set tv_packets;
+
+int tv_packets_setup(void **state)
+{
+  tv_packets.root =
+      tv_vectors_with_keys("packets.json", "packets", &tv_packets.items, &tv_packets.ring);
+  return 0;
+}
+
+int tv_packets_teardown(void **state)
+{
+  json_decref(tv_packets.root);
+  return 0;
+}
+
 const ztk_identity *tv_keyring_find(const tv_keyring *k, ztk_address a)
 {
   for (size_t i = 0; i < k->n; i++)

@@ -3,6 +3,7 @@
 #ifndef ZTK_TEST_SUPPORT_KEYRING_H
 #define ZTK_TEST_SUPPORT_KEYRING_H
 
+#include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -21,6 +22,22 @@ void tv_keyring_from_vectors(tv_keyring *k);
 
 /* Loads captures/identities/{root,ctl,m1,m2}.identity.secret. */
 void tv_keyring_from_captures(tv_keyring *k);
+
+/* Loads vectors/<file> (the caller json_decref()s the result), points *array at its member
+ * `name`, and fills k with the vector identities. */
+json_t *tv_vectors_with_keys(const char *file, const char *name, json_t **array, tv_keyring *k);
+
+/* vectors/packets.json and its identities, for cmocka groups that use
+ * tv_packets_setup / tv_packets_teardown as group setup and teardown. */
+typedef struct tv_vector_set {
+  json_t *root;
+  json_t *items; /* the "packets" array */
+  tv_keyring ring;
+} tv_vector_set;
+
+extern tv_vector_set tv_packets;
+int tv_packets_setup(void **state);
+int tv_packets_teardown(void **state);
 
 /* The identity with this address / name, or NULL. */
 const ztk_identity *tv_keyring_find(const tv_keyring *k, ztk_address a);
