@@ -177,6 +177,8 @@ static int add_head(ztk_fragq *q, int64_t now_ms, const uint8_t *d, size_t len, 
 int ztk_fragq_add(ztk_fragq *q, int64_t now_ms, const uint8_t *d, size_t len, uint8_t *out,
                   size_t cap)
 {
+  if (len > ZTK_PROTO_MAX_PACKET_LENGTH)
+    return ZTK_EPKT_LONG; /* before taking a ring slot for it */
   switch (ztk_datagram_classify(d, len)) {
   case ZTK_DGRAM_FRAGMENT:
     return add_fragment(q, now_ms, d, len, out, cap);

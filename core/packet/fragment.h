@@ -80,9 +80,9 @@ void ztk_fragq_init(ztk_fragq *q, int64_t timeout_ms);
  * written to out and its entry freed.
  * Returns the assembled length (> 0), 0 if stored or ignored as a duplicate, or one of:
  * ZTK_EINVAL (neither a fragment nor a fragmented head), ZTK_EPKT_FRAGMENT (malformed
- * fragment, or its total disagrees with the set's), ZTK_EPKT_LONG (the set would exceed
- * ZTK_PROTO_MAX_PACKET_LENGTH; the datagram is ignored), ZTK_ENOSPACE (cap too small for the
- * assembled packet; the set is dropped). */
+ * fragment, or its total disagrees with the set's), ZTK_EPKT_LONG (the datagram, or the set
+ * with it, would exceed ZTK_PROTO_MAX_PACKET_LENGTH; it is ignored), ZTK_ENOSPACE (cap too
+ * small for the assembled packet; the set is dropped). */
 int ztk_fragq_add(ztk_fragq *q, int64_t now_ms, const uint8_t *d, size_t len, uint8_t *out,
                   size_t cap);
 

@@ -305,6 +305,11 @@ static void test_queue_limits(void **state)
                    0);
   assert_int_equal(ztk_fragq_add(&q, 0, dg[1], dglen[1], out, sizeof out), ZTK_EPKT_LONG);
   assert_int_equal(ztk_fragq_pending(&q, 0), 1);
+  static uint8_t oversize[ZTK_PROTO_MAX_PACKET_LENGTH + 1];
+  memcpy(oversize, dg[0], ZTK_PROTO_MIN_PACKET_LENGTH);
+  ztk_packet_set_id(oversize, 0x7777);
+  assert_int_equal(ztk_fragq_add(&q, 0, oversize, sizeof oversize, out, sizeof out), ZTK_EPKT_LONG);
+  assert_int_equal(ztk_fragq_pending(&q, 0), 1); /* no slot taken */
 
   /* Neither a fragment nor a fragmented head. */
   uint8_t plain[40] = {0}, junk[5] = {0};
