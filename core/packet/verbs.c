@@ -25,6 +25,16 @@ static void read_versions(ztk_rd *r, uint8_t *proto, uint8_t *major, uint8_t *mi
   *rev = ztk_rd_u16(r);
 }
 
+/* An identity from the wire, keeping only its public part: a peer that appends a private key
+ * (the binary form allows it) must not make us hold one. */
+static int read_public_identity(ztk_rd *r, ztk_identity *id)
+{
+  int rc = ztk_identity_read(r, id);
+  id->has_private = false;
+  memset(id->priv, 0, sizeof id->priv);
+  return rc;
+}
+
 /* ---- HELLO ---- */
 
 size_t ztk_hello_write(ztk_wr *w, const ztk_hello *h)
@@ -52,7 +62,7 @@ int ztk_hello_read(ztk_rd *r, ztk_hello *h)
   memset(h, 0, sizeof *h);
   read_versions(r, &h->proto_version, &h->major, &h->minor, &h->revision);
   h->timestamp = ztk_rd_u64(r);
-  if (ztk_identity_read(r, &h->id))
+  if (read_public_identity(r, &h->id))
     return r->err;
   if (ztk_rd_left(r) > 0 && ztk_inaddr_read(r, &h->dest))
     return r->err;
@@ -153,12 +163,12 @@ int ztk_ok_whois_read(ztk_rd *r, ztk_identity *ids, size_t max, size_t *n)
   *n = 0;
   if (max == 0)
     return ZTK_EINVAL;
-  if (ztk_identity_read(r, &ids[0]))
+  if (read_public_identity(r, &ids[0]))
     return r->err;
   *n = 1;
   while (*n < max && ztk_rd_left(r) > 0) {
     ztk_rd probe = *r;
-    if (ztk_identity_read(&probe, &ids[*n]))
+    if (read_public_identity(&probe, &ids[*n]))
       break;
     *r = probe;
     (*n)++;

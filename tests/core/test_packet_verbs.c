@@ -456,13 +456,15 @@ static void test_small_verbs(void **state)
   assert_int_equal(ztk_ok_header_read(&r, &oh), ZTK_ETRUNC);
 
   ztk_identity ids[2];
-  uint8_t idbuf[200];
+  uint8_t idbuf[300];
   w = ztk_wr_make(idbuf, sizeof idbuf);
-  ztk_identity_write(&w, tv_keyring_named(&tv_packets.ring, "alice"), false);
+  ztk_identity_write(&w, tv_keyring_named(&tv_packets.ring, "alice"), true);
   ztk_wr_bytes(&w, "garbage", 7);
   r = ztk_rd_make(idbuf, w.len);
   assert_int_equal(ztk_ok_whois_read(&r, ids, 2, &n), 0);
   assert_int_equal(n, 1);
+  assert_false(ids[0].has_private); /* a private key on the wire is not kept */
+  assert_true(ztk_identity_same(&ids[0], tv_keyring_named(&tv_packets.ring, "alice")));
   r = ztk_rd_make(idbuf, 70);
   assert_int_equal(ztk_ok_whois_read(&r, ids, 2, &n), ZTK_ETRUNC);
   assert_int_equal(ztk_ok_whois_read(&r, ids, 0, &n), ZTK_EINVAL);
