@@ -48,6 +48,7 @@ extern "C" {
   X(ZTK_EPKT_COMPRESS, -52, "packet: compressed payload does not decompress")          \
   X(ZTK_EPKT_FRAGMENT, -53, "packet: bad fragment")                                    \
   X(ZTK_EPKT_VERB, -54, "packet: bad verb payload")                                    \
+  X(ZTK_EPKT_LONG, -55, "packet: longer than the maximum packet length")               \
   X(ZTK_ENET_NOTJOINED, -60, "network: not joined")                                    \
   X(ZTK_ENET_DENIED, -61, "network: access denied")                                    \
   X(ZTK_ENET_CONFIG, -62, "network: bad network configuration")                        \
