@@ -40,11 +40,15 @@ extern "C" {
   X(ZTK_EWORLD_SIGNATURE, -41, "world: signature does not verify")                     \
   X(ZTK_EWORLD_OLD, -42, "world: not newer than the current one")                      \
   X(ZTK_EWORLD_LIMIT, -43, "world: too many roots or endpoints")                       \
+  X(ZTK_EWORLD_ID, -44, "world: a different world (id differs)")                       \
+  X(ZTK_EWORLD_IDENTITY, -45, "world: malformed root identity")                        \
+  X(ZTK_EWORLD_ENDPOINT, -46, "world: malformed stable endpoint")                      \
   X(ZTK_EPKT_SHORT, -50, "packet: shorter than a header")                              \
   X(ZTK_EPKT_CIPHER, -51, "packet: unknown or refused cipher suite")                   \
   X(ZTK_EPKT_COMPRESS, -52, "packet: compressed payload does not decompress")          \
   X(ZTK_EPKT_FRAGMENT, -53, "packet: bad fragment")                                    \
   X(ZTK_EPKT_VERB, -54, "packet: bad verb payload")                                    \
+  X(ZTK_EPKT_LONG, -55, "packet: longer than the maximum packet length")               \
   X(ZTK_ENET_NOTJOINED, -60, "network: not joined")                                    \
   X(ZTK_ENET_DENIED, -61, "network: access denied")                                    \
   X(ZTK_ENET_CONFIG, -62, "network: bad network configuration")                        \
