@@ -249,6 +249,21 @@ static int write_world(const char *path, const ztk_world *w, size_t *len)
   return 0;
 }
 
+/* Prints doc (NULL: out of memory) as zerotier-idtool does and releases it. Returns the exit
+ * status. */
+static int print_json(json_t *doc)
+{
+  char *text = doc ? ztk_world_json_dump(doc) : NULL;
+  json_decref(doc);
+  if (!text) {
+    fprintf(stderr, "out of memory\n");
+    return 1;
+  }
+  printf("%s", text);
+  free(text);
+  return 0;
+}
+
 static int cmd_initmoon(const char *arg)
 {
   ztk_identity seed;
@@ -258,16 +273,8 @@ static int cmd_initmoon(const char *arg)
   randombytes_buf(priv, sizeof priv);
   ztk_world_key_public(pub, priv);
   json_t *doc = ztk_world_json_moon_template(&seed, pub, priv);
-  char *text = doc ? ztk_world_json_dump(doc) : NULL;
   sodium_memzero(priv, sizeof priv);
-  json_decref(doc);
-  if (!text) {
-    fprintf(stderr, "out of memory\n");
-    return 1;
-  }
-  printf("%s", text);
-  free(text);
-  return 0;
+  return print_json(doc);
 }
 
 /* Checks that a key pair's public half belongs to its secret half. */
@@ -457,15 +464,7 @@ static int cmd_printworld(const char *path, const char *previous)
     int rc = ztk_world_should_replace(&prev, &w);
     json_object_set_new(doc, "updateOfPrevious", json_string(rc ? ztk_errname(rc) : "accepted"));
   }
-  char *text = doc ? ztk_world_json_dump(doc) : NULL;
-  json_decref(doc);
-  if (!text) {
-    fprintf(stderr, "out of memory\n");
-    return 1;
-  }
-  printf("%s", text);
-  free(text);
-  return 0;
+  return print_json(doc);
 }
 
 int main(int argc, char **argv)
