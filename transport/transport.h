@@ -13,6 +13,9 @@
 #include <sys/socket.h>
 
 #define ZTK_TRANSPORT_MAX_SOCKETS 16
+/* Largest datagram send() accepts (UDP over IPv6; IPv4 carries 20 bytes less, and the udp
+ * backend lets the kernel refuse those with ZTK_ERANGE). */
+#define ZTK_TRANSPORT_MAX_DATAGRAM 65527
 
 /* One received datagram. The caller sets data/cap; recv fills the rest. */
 typedef struct ztk_datagram {
@@ -31,7 +34,8 @@ typedef struct ztk_transport_ops {
   int (*bind)(ztk_transport *t, const struct sockaddr *addr, socklen_t len);
   /* REQUIRED. Sends one datagram from local socket `sock` (-1: any suitable socket). ttl > 0
    * sets the IP TTL / hop limit for this datagram only (NAT-opening probes use 2), 0 keeps
-   * the default. Returns 0 or a negative ZTK_E* code (ZTK_EAGAIN when a queue is full). */
+   * the default. A backend with a send queue may hold the datagram until flush (below).
+   * Returns 0 or a negative ZTK_E* code (ZTK_EAGAIN when a queue is full). */
   int (*send)(ztk_transport *t, int sock, const struct sockaddr *to, socklen_t tolen,
               const void *data, size_t len, int ttl);
   /* REQUIRED. Receives up to max datagrams without blocking. Returns how many were received
@@ -43,6 +47,12 @@ typedef struct ztk_transport_ops {
   int (*local_addr)(const ztk_transport *t, int sock, struct sockaddr_storage *out);
   /* REQUIRED. Closes every socket and frees the transport. */
   void (*close)(ztk_transport *t);
+  /* OPTIONAL (NULL when the backend never queues). Backends may queue sent datagrams to hand
+   * them to the network in batches (udp with a send queue, see transport/udp.h); flush hands
+   * over everything queued. A caller that owns such a transport flushes after each round of
+   * sends. Returns 0 when nothing stays queued, ZTK_EAGAIN when some datagrams must wait for
+   * buffer space (flush again when the network drains), or a negative ZTK_E* code. */
+  int (*flush)(ztk_transport *t);
 } ztk_transport_ops;
 
 /* Every backend's transport struct starts with this header. */
@@ -73,6 +83,10 @@ static inline int ztk_transport_local_addr(const ztk_transport *t, int sock,
                                            struct sockaddr_storage *out)
 {
   return t->ops->local_addr(t, sock, out);
+}
+static inline int ztk_transport_flush(ztk_transport *t)
+{
+  return t->ops->flush ? t->ops->flush(t) : 0;
 }
 static inline void ztk_transport_close(ztk_transport *t)
 {
