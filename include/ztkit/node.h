@@ -127,6 +127,8 @@ typedef struct ztk_node_config {
   int64_t peer_activity_timeout_ms;
   /* Physical MTU for fragmentation (default 1432). */
   unsigned physical_mtu;
+  /* Emit ZTK_EVENT_TRACE lines (why packets were dropped, paths learned...). */
+  bool trace;
 } ztk_node_config;
 
 /* Fills cfg with defaults (all NULL/false, timeouts and MTU as ZeroTierOne 1.14). */
