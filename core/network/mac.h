@@ -9,6 +9,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "ztkit/error.h"
+
 #define ZTK_MAC_MASK 0xffffffffffffULL
 #define ZTK_MAC_BROADCAST 0xffffffffffffULL
 #define ZTK_MAC_STRLEN 18 /* "xx:xx:xx:xx:xx:xx" and NUL */
