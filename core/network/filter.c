@@ -417,10 +417,12 @@ static int forward_action(run_state *s, const ztk_rule *r, unsigned t)
 {
   const ztk_filter_input *in = s->in;
   uint64_t to = r->v.fwd.address & ADDRESS_MASK;
-  if (to == (in->source & ADDRESS_MASK) || to == s->dest)
+  if (to == (in->source & ADDRESS_MASK))
     return -1;
-  if (to == (in->self & ADDRESS_MASK))
+  if (to == (in->self & ADDRESS_MASK)) /* checked before the destination, which may be us */
     return in->inbound ? RUN_SUPER_ACCEPT : -1;
+  if (to == s->dest)
+    return -1;
   if (t == ZTK_RULE_ACTION_REDIRECT) {
     s->dest = to;
     return RUN_REDIRECT;
