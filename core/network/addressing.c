@@ -45,24 +45,28 @@ void ztk_inaddr_6plane(ztk_inaddr *a, uint64_t nwid, uint64_t address)
   ztk_inaddr_v6(a, ip, ZTK_6PLANE_PREFIX_BITS);
 }
 
+/* If ip starts with the first `prefix` bytes of want, stores the 5 bytes after them. */
+static int address_after_prefix(const uint8_t ip[16], const uint8_t want[16], size_t prefix,
+                                uint64_t *address)
+{
+  if (memcmp(ip, want, prefix) != 0)
+    return ZTK_ENOTFOUND;
+  *address = ztk_be_get(ip + prefix, 5);
+  return 0;
+}
+
 int ztk_rfc4193_address(const uint8_t ip[16], uint64_t nwid, uint64_t *address)
 {
   uint8_t want[16];
   ztk_ipv6_rfc4193(want, nwid, 0);
-  if (memcmp(ip, want, 11) != 0)
-    return ZTK_ENOTFOUND;
-  *address = ztk_be_get(ip + 11, 5);
-  return 0;
+  return address_after_prefix(ip, want, 11, address);
 }
 
 int ztk_6plane_address(const uint8_t ip[16], uint64_t nwid, uint64_t *address)
 {
   uint8_t want[16];
   ztk_ipv6_6plane(want, nwid, 0);
-  if (memcmp(ip, want, 5) != 0)
-    return ZTK_ENOTFOUND;
-  *address = ztk_be_get(ip + 5, 5);
-  return 0;
+  return address_after_prefix(ip, want, 5, address);
 }
 
 /* 1.14.1 looks for the first static IP equal (family and IP) to `own`; if there is one, the
@@ -149,47 +153,28 @@ uint64_t ztk_adhoc_hub_nwid(uint8_t ipv4_first_octet, uint64_t hub)
 
 bool ztk_nwid_is_adhoc(uint64_t nwid) { return (nwid >> 56) == 0xff; }
 
-static void add_rule(ztk_adhoc_config *c, uint8_t t, ztk_rule v)
-{
-  v.t = t;
-  c->rules[c->n_rules++] = v;
-}
-
-/* The port-range rule set: IPv6 only; ICMPv6; UDP or TCP to ports start..end; TCP that is not
- * a SYN, or is SYN+ACK; nothing else. */
+/* The port-range rule set: IPv6 only; ICMPv6; UDP or TCP to ports start..end; anything that
+ * is not a TCP SYN (so also UDP to any port); SYN+ACK; nothing else. */
 static void adhoc_port_rules(ztk_adhoc_config *c, uint16_t start, uint16_t end)
 {
-  ztk_rule r;
-  memset(&r, 0, sizeof r);
-  r.v.ether_type = ZTK_ETHERTYPE_IPV6;
-  add_rule(c, ZTK_RULE_MATCH_ETHERTYPE | ZTK_RULE_NOT, r);
-  memset(&r, 0, sizeof r);
-  add_rule(c, ZTK_RULE_ACTION_DROP, r);
-  r.v.ip_protocol = ZTK_IPPROTO_ICMPV6;
-  add_rule(c, ZTK_RULE_MATCH_IP_PROTOCOL, r);
-  memset(&r, 0, sizeof r);
-  add_rule(c, ZTK_RULE_ACTION_ACCEPT, r);
-  r.v.ip_protocol = ZTK_IPPROTO_UDP;
-  add_rule(c, ZTK_RULE_MATCH_IP_PROTOCOL, r);
-  r.v.ip_protocol = ZTK_IPPROTO_TCP;
-  add_rule(c, ZTK_RULE_MATCH_IP_PROTOCOL | ZTK_RULE_OR, r);
-  memset(&r, 0, sizeof r);
-  r.v.port[0] = start;
-  r.v.port[1] = end;
-  add_rule(c, ZTK_RULE_MATCH_IP_DEST_PORT_RANGE, r);
-  memset(&r, 0, sizeof r);
-  add_rule(c, ZTK_RULE_ACTION_ACCEPT, r);
-  r.v.characteristics = ZTK_CHAR_TCP_SYN;
-  add_rule(c, ZTK_RULE_MATCH_CHARACTERISTICS | ZTK_RULE_NOT, r);
-  memset(&r, 0, sizeof r);
-  add_rule(c, ZTK_RULE_ACTION_ACCEPT, r);
-  r.v.characteristics = ZTK_CHAR_TCP_SYN;
-  add_rule(c, ZTK_RULE_MATCH_CHARACTERISTICS, r);
-  r.v.characteristics = ZTK_CHAR_TCP_ACK;
-  add_rule(c, ZTK_RULE_MATCH_CHARACTERISTICS, r);
-  memset(&r, 0, sizeof r);
-  add_rule(c, ZTK_RULE_ACTION_ACCEPT, r);
-  add_rule(c, ZTK_RULE_ACTION_DROP, r);
+  const ztk_rule rules[ZTK_ADHOC_MAX_RULES] = {
+      {.t = ZTK_RULE_MATCH_ETHERTYPE | ZTK_RULE_NOT, .v.ether_type = ZTK_ETHERTYPE_IPV6},
+      {.t = ZTK_RULE_ACTION_DROP},
+      {.t = ZTK_RULE_MATCH_IP_PROTOCOL, .v.ip_protocol = ZTK_IPPROTO_ICMPV6},
+      {.t = ZTK_RULE_ACTION_ACCEPT},
+      {.t = ZTK_RULE_MATCH_IP_PROTOCOL, .v.ip_protocol = ZTK_IPPROTO_UDP},
+      {.t = ZTK_RULE_MATCH_IP_PROTOCOL | ZTK_RULE_OR, .v.ip_protocol = ZTK_IPPROTO_TCP},
+      {.t = ZTK_RULE_MATCH_IP_DEST_PORT_RANGE, .v.port = {start, end}},
+      {.t = ZTK_RULE_ACTION_ACCEPT},
+      {.t = ZTK_RULE_MATCH_CHARACTERISTICS | ZTK_RULE_NOT, .v.characteristics = ZTK_CHAR_TCP_SYN},
+      {.t = ZTK_RULE_ACTION_ACCEPT},
+      {.t = ZTK_RULE_MATCH_CHARACTERISTICS, .v.characteristics = ZTK_CHAR_TCP_SYN},
+      {.t = ZTK_RULE_MATCH_CHARACTERISTICS, .v.characteristics = ZTK_CHAR_TCP_ACK},
+      {.t = ZTK_RULE_ACTION_ACCEPT},
+      {.t = ZTK_RULE_ACTION_DROP},
+  };
+  memcpy(c->rules, rules, sizeof rules);
+  c->n_rules = ZTK_ADHOC_MAX_RULES;
 }
 
 static void adhoc_common(ztk_adhoc_config *c, uint64_t nwid, uint64_t self, int64_t now_ms)

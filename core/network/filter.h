@@ -81,11 +81,14 @@ typedef struct ztk_filter_input {
 
   ztk_ruleset rules;            /* the network's base rules */
   const ztk_ruleset *caps;      /* outbound: our capabilities in config order; inbound: the
-                                   sender's valid capabilities in the order to try them */
+                                   sender's valid capabilities in the order to try them (1.14.1
+                                   walks its hash table, an order with no meaning; ascending
+                                   capability id is the deterministic choice) */
   size_t n_caps;
   const ztk_tag_value *local_tags;  /* our tags; the first entry with an id counts */
   size_t n_local_tags;
-  const ztk_tag_value *remote_tags; /* the other member's valid tags (NULL if none known) */
+  const ztk_tag_value *remote_tags; /* the other member's valid tags: inbound the sender's,
+                                       outbound dest's (NULL when dest is 0 or unknown) */
   size_t n_remote_tags;
   bool unsupported_match_result;    /* network flag 0x08: result of unknown match types */
 

@@ -139,15 +139,23 @@ static int answer_l4(const ztk_responder *r, ztk_wr *w, const ip_reply *ip, uint
   return echo_udp(w, ip, &udp);
 }
 
+/* The IP layer of the reply to a request from req_src to req_dst. */
+static ip_reply reply_to(const ztk_responder *r, int family, const uint8_t *req_src,
+                         const uint8_t *req_dst, uint8_t tos, uint32_t ident)
+{
+  ip_reply ip = {family, {0}, {0}, tos, ident, reply_ttl(r)};
+  memcpy(ip.src, req_dst, family == 4 ? 4 : 16);
+  memcpy(ip.dst, req_src, family == 4 ? 4 : 16);
+  return ip;
+}
+
 static int answer_ipv4(const ztk_responder *r, const ztk_frame *in, uint32_t ident, ztk_wr *w)
 {
   ztk_ipv4 h;
   if (in->dst_mac != r->mac || ztk_ipv4_parse(&h, in->data, in->len) != 0 || !h.checksum_ok ||
       (h.frag & 0x3fff) != 0 || !is_own(r, 4, h.dst))
     return 0;
-  ip_reply ip = {4, {0}, {0}, h.tos, ident, reply_ttl(r)};
-  memcpy(ip.src, h.dst, 4);
-  memcpy(ip.dst, h.src, 4);
+  ip_reply ip = reply_to(r, 4, h.src, h.dst, h.tos, ident);
   return answer_l4(r, w, &ip, h.proto, h.payload, h.payload_len);
 }
 
@@ -181,9 +189,7 @@ static int answer_ipv6(const ztk_responder *r, const ztk_frame *in, uint32_t ide
     return answer_ns(r, in, w, dst_mac);
   if (in->dst_mac != r->mac || !is_own(r, 6, h.dst))
     return 0;
-  ip_reply ip = {6, {0}, {0}, h.tclass, ident, reply_ttl(r)};
-  memcpy(ip.src, h.dst, 16);
-  memcpy(ip.dst, h.src, 16);
+  ip_reply ip = reply_to(r, 6, h.src, h.dst, h.tclass, ident);
   return answer_l4(r, w, &ip, h.next, h.payload, h.payload_len);
 }
 

@@ -14,13 +14,21 @@
 static const uint64_t RIG_NWID = 0x4b5aaf4557000001ULL;
 static const uint64_t M1 = 0x8ca0b051fdULL, M2 = 0x063a948b95ULL;
 
-static uint64_t hex64(const json_t *v, const char *key)
-{
-  uint64_t x;
-  const char *s = tv_str(v, key);
-  assert_int_equal(ztk_hex_u64(s, strlen(s), &x), 0);
-  return x;
-}
+/* One IPv6 scheme: vector keys, derivations and reverse, and the other scheme's reverse. */
+typedef struct scheme {
+  const char *hex_key, *text_key;
+  void (*ip)(uint8_t ip[16], uint64_t nwid, uint64_t address);
+  void (*inaddr)(ztk_inaddr *a, uint64_t nwid, uint64_t address);
+  int (*back)(const uint8_t ip[16], uint64_t nwid, uint64_t *address);
+  int (*other_back)(const uint8_t ip[16], uint64_t nwid, uint64_t *address);
+} scheme;
+
+static const scheme SCHEMES[2] = {
+    {"rfc4193_ip_hex", "rfc4193", ztk_ipv6_rfc4193, ztk_inaddr_rfc4193, ztk_rfc4193_address,
+     ztk_6plane_address},
+    {"6plane_ip_hex", "6plane", ztk_ipv6_6plane, ztk_inaddr_6plane, ztk_6plane_address,
+     ztk_rfc4193_address},
+};
 
 static void test_ipv6_vectors(void **state)
 {
@@ -30,31 +38,22 @@ static void test_ipv6_vectors(void **state)
   assert_true(json_array_size(arr) >= 10);
   json_array_foreach(arr, i, v)
   {
-    uint64_t addr = hex64(v, "address"), nwid = hex64(v, "network_id"), back = 0;
-    uint8_t ip[16], want[16];
-    char text[ZTK_INADDR_STRLEN];
-    ztk_inaddr a;
-
-    tv_hex_exact(v, "rfc4193_ip_hex", want, 16);
-    ztk_ipv6_rfc4193(ip, nwid, addr);
-    assert_memory_equal(ip, want, 16);
-    ztk_inaddr_rfc4193(&a, nwid, addr);
-    ztk_inaddr_format(&a, text);
-    assert_string_equal(text, tv_str(v, "rfc4193"));
-    assert_int_equal(ztk_rfc4193_address(ip, nwid, &back), 0);
-    assert_int_equal(back, addr);
-    assert_int_equal(ztk_6plane_address(ip, nwid, &back), ZTK_ENOTFOUND);
-
-    tv_hex_exact(v, "6plane_ip_hex", want, 16);
-    ztk_ipv6_6plane(ip, nwid, addr);
-    assert_memory_equal(ip, want, 16);
-    ztk_inaddr_6plane(&a, nwid, addr);
-    ztk_inaddr_format(&a, text);
-    assert_string_equal(text, tv_str(v, "6plane"));
-    back = 0;
-    assert_int_equal(ztk_6plane_address(ip, nwid, &back), 0);
-    assert_int_equal(back, addr);
-    assert_int_equal(ztk_rfc4193_address(ip, nwid, &back), ZTK_ENOTFOUND);
+    uint64_t addr = tv_hex_u64(v, "address"), nwid = tv_hex_u64(v, "network_id");
+    for (const scheme *s = SCHEMES; s < SCHEMES + 2; s++) {
+      uint8_t ip[16], want[16];
+      char text[ZTK_INADDR_STRLEN];
+      ztk_inaddr a;
+      uint64_t back = 0;
+      tv_hex_exact(v, s->hex_key, want, 16);
+      s->ip(ip, nwid, addr);
+      assert_memory_equal(ip, want, 16);
+      s->inaddr(&a, nwid, addr);
+      ztk_inaddr_format(&a, text);
+      assert_string_equal(text, tv_str(v, s->text_key));
+      assert_int_equal(s->back(ip, nwid, &back), 0);
+      assert_int_equal(back, addr);
+      assert_int_equal(s->other_back(ip, nwid, &back), ZTK_ENOTFOUND);
+    }
   }
   json_decref(root);
 }

@@ -5,15 +5,6 @@
 #include <string.h>
 
 #include "core/network/mac.h"
-#include "core/util/hex.h"
-
-static uint64_t hex64(const json_t *v, const char *key)
-{
-  uint64_t x;
-  const char *s = tv_str(v, key);
-  assert_int_equal(ztk_hex_u64(s, strlen(s), &x), 0);
-  return x;
-}
 
 static void test_vectors(void **state)
 {
@@ -23,14 +14,14 @@ static void test_vectors(void **state)
   assert_true(json_array_size(arr) >= 10);
   json_array_foreach(arr, i, v)
   {
-    uint64_t addr = hex64(v, "address"), nwid = hex64(v, "network_id"), want;
+    uint64_t addr = tv_hex_u64(v, "address"), nwid = tv_hex_u64(v, "network_id"), want;
     char buf[ZTK_MAC_STRLEN];
     assert_int_equal(ztk_mac_parse(&want, tv_str(v, "mac")), 0);
     uint64_t mac = ztk_mac_from_address(addr, nwid);
     assert_int_equal(mac, want);
     ztk_mac_format(mac, buf);
     assert_string_equal(buf, tv_str(v, "mac"));
-    assert_int_equal(ztk_mac_to_address(mac, nwid), hex64(v, "mac_back_to_address"));
+    assert_int_equal(ztk_mac_to_address(mac, nwid), tv_hex_u64(v, "mac_back_to_address"));
     assert_int_equal(ztk_mac_first_octet(nwid),
                      json_integer_value(json_object_get(v, "first_octet_for_network")));
     assert_true(ztk_mac_is_member(mac, nwid));
