@@ -34,22 +34,24 @@ void ztk_ndp_write_na(ztk_wr *w, const uint8_t src[16], const uint8_t dst[16],
 }
 
 /* If static IP a is one of nwid's rfc4193 /88 or 6plane /40 addresses and target shares its
- * prefix, returns the address embedded after the prefix; else 0. */
-static uint64_t embedded_peer(const ztk_inaddr *a, uint64_t nwid, const uint8_t *target)
+ * prefix, returns true with *peer = the 5 bytes after the prefix (possibly 0). */
+static bool prefix_match(const ztk_inaddr *a, uint64_t nwid, const uint8_t *target, uint64_t *peer)
 {
-  uint64_t peer = 0;
+  size_t prefix;
   if (a->family != 6)
-    return 0;
+    return false;
   if (a->port == ZTK_RFC4193_PREFIX_BITS && a->ip[0] == 0xfd && a->ip[9] == 0x99 &&
-      a->ip[10] == 0x93) {
-    if (memcmp(target, a->ip, 11) == 0)
-      peer = ztk_be_get(target + 11, 5);
-  } else if (a->port == ZTK_6PLANE_PREFIX_BITS && a->ip[0] == 0xfc &&
-             ztk_be_get(a->ip + 1, 4) == ztk_6plane_nwid32(nwid)) {
-    if (memcmp(target, a->ip, 5) == 0)
-      peer = ztk_be_get(target + 5, 5);
-  }
-  return peer;
+      a->ip[10] == 0x93)
+    prefix = 11;
+  else if (a->port == ZTK_6PLANE_PREFIX_BITS && a->ip[0] == 0xfc &&
+           ztk_be_get(a->ip + 1, 4) == ztk_6plane_nwid32(nwid))
+    prefix = 5;
+  else
+    return false;
+  if (memcmp(target, a->ip, prefix) != 0)
+    return false;
+  *peer = ztk_be_get(target + prefix, 5);
+  return true;
 }
 
 static bool is_emulated_ns(const ztk_frame *f)
@@ -70,12 +72,10 @@ int ztk_ndp_emulate(const ztk_frame *f, uint64_t nwid, uint64_t self, const ztk_
   const uint8_t *target = f->data + ZTK_IPV6_HEADER_LEN + 8;
   const ztk_inaddr *mine = NULL;
   uint64_t peer = 0;
-  for (size_t i = 0; i < n_static_ips && !mine; i++) {
-    peer = embedded_peer(&static_ips[i], nwid, target);
-    if (peer)
-      mine = &static_ips[i];
-  }
-  if (!mine || peer == (self & 0xffffffffffULL))
+  for (size_t i = 0; i < n_static_ips && !mine; i++)
+    if (prefix_match(&static_ips[i], nwid, target, &peer))
+      mine = &static_ips[i]; /* the first prefix match decides, even for address 0 */
+  if (!mine || peer == 0 || peer == (self & 0xffffffffffULL))
     return 0;
   memset(reply, 0, sizeof *reply);
   reply->peer = peer;

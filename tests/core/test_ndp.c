@@ -95,6 +95,12 @@ static void test_not_emulated(void **state)
   assert_int_equal(ztk_ndp_emulate(&g, NWID, M1, ips, 3, &r), 0);
   g.dst_mac = ztk_mac_from_address(M2, NWID); /* unicast NS is sent normally */
   assert_int_equal(ztk_ndp_emulate(&g, NWID, M1, ips, 3, &r), 0);
+  uint8_t zero_peer[128];
+  memcpy(zero_peer, f.data, f.len);
+  memset(zero_peer + 48 + 11, 0, 5); /* target ...9993:0000:0000:00: no member address */
+  g = f;
+  g.data = zero_peer;
+  assert_int_equal(ztk_ndp_emulate(&g, NWID, M1, ips, 3, &r), 0);
   g = f;
   g.len = 63;
   assert_int_equal(ztk_ndp_emulate(&g, NWID, M1, ips, 3, &r), 0);
