@@ -65,6 +65,15 @@ uint8_t *tv_hex(const json_t *obj, const char *key, size_t *len)
   return buf;
 }
 
+uint64_t tv_hex_u64(const json_t *obj, const char *key)
+{
+  uint64_t v = 0;
+  const char *s = tv_str(obj, key);
+  if (ztk_hex_u64(s, strlen(s), &v) != 0)
+    fail_msg("member %s is not a hex integer: %s", key, s);
+  return v;
+}
+
 void tv_hex_exact(const json_t *obj, const char *key, uint8_t *out, size_t n)
 {
   const char *s = tv_str(obj, key);

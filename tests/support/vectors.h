@@ -21,6 +21,9 @@ const char *tv_str(const json_t *obj, const char *key);
 /* Decodes the hex string member `key` of obj into a malloc'd buffer; *len receives the size. */
 uint8_t *tv_hex(const json_t *obj, const char *key, size_t *len);
 
+/* Parses the hex string member `key` of obj (1..16 digits) as an integer. */
+uint64_t tv_hex_u64(const json_t *obj, const char *key);
+
 /* Decodes hex member `key` into out, which must be exactly n bytes long. */
 void tv_hex_exact(const json_t *obj, const char *key, uint8_t *out, size_t n);
 
