@@ -281,7 +281,9 @@ static void test_hello_shapes(void **state)
   assert_false(back.id.has_private);
   assert_true(ztk_inaddr_eq(&back.dest, &h.dest));
   assert_int_equal(back.n_moons, 2);
-  assert_memory_equal(&back.moons[1], &h.moons[1], sizeof h.moons[1]);
+  assert_int_equal(back.moons[1].type, h.moons[1].type); /* fields: the struct has padding */
+  assert_int_equal(back.moons[1].id, h.moons[1].id);
+  assert_int_equal(back.moons[1].timestamp, h.moons[1].timestamp);
 
   /* Everything after the identity may be missing; inside the fields it may not. */
   assert_int_equal(refused_prefixes(enc, w.len, dec_hello), 5 + 8 + 71 + 6 + 2 * 17);
