@@ -19,7 +19,7 @@
 
 typedef struct ztk_trace ztk_trace;
 
-#define ZTK_TRACE_LINE_MAX 512 /* longer lines are cut (and end with "...") */
+#define ZTK_TRACE_LINE_MAX 512 /* bytes per line with "\n"; longer ones are cut, ending "..." */
 #define ZTK_TRACE_HASH_HEX 65  /* 64 hex digits + NUL */
 
 /* Creates a trace. out (optional) receives every line; retain_bytes > 0 keeps up to that many
