@@ -13,9 +13,9 @@
  * gateway) and routes to it; a NAT rewrites the datagram and starts the next segment in the other
  * realm. IPv6 addresses are all public (realm 0) and cross NAT boxes untouched, as routers.
  *
- * Routing is by hop count over the topology, computed lazily per destination (breadth-first,
- * links taken in id order, so ties always break the same way) and cached until the topology
- * changes. Only routers, switches and NAT boxes carry transit traffic; hosts never forward.
+ * Routing is by hop count over the topology, computed lazily per destination and cached until
+ * the topology changes. Ties break the same way every time: at each hop the datagram takes the
+ * lowest-id link among those leading one hop closer to its destination. Only routers, switches and NAT boxes carry transit traffic; hosts never forward.
  * Down links stay in the topology (their datagrams are dropped with reason "down"), so a route
  * never silently changes under a scenario.
  *

@@ -1,6 +1,6 @@
 /* Routing for the fabric: hop-count shortest paths, one row per destination key, computed by
  * breadth-first search when first needed. A row gives every transit element its next link
- * toward the key. Hosts hanging off a single transit element share that element's row, so a
+ * toward the key: among the neighbours one hop closer, the one behind the lowest link id. Hosts hanging off a single transit element share that element's row, so a
  * star of 50,000 hosts needs one row, not 50,000. */
 #include <stdlib.h>
 
@@ -44,18 +44,40 @@ static uint32_t key_of(const ztk_net *n, uint32_t d)
   return only;
 }
 
-/* Visits the transit neighbours of u (over links in id order), labelling unseen ones. */
+/* Labels the unseen transit neighbours of u with distance dist and queues them. */
 static void expand(ztk_net *n, route_ent *r, uint32_t u, uint32_t dist, uint32_t *tail)
 {
   const elem *e = &n->elems[u];
   for (uint32_t i = 0; i < e->nlinks; i++) {
-    uint32_t l = e->links[i], v = ztk_net_other(n, l, u);
+    uint32_t v = ztk_net_other(n, e->links[i], u);
     uint32_t t = n->elems[v].tidx;
     if (t == NONE || r[t].dist != UINT32_MAX)
       continue;
     r[t].dist = dist;
-    r[t].link = l;
     n->bfs[(*tail)++] = v;
+  }
+}
+
+/* Hops from element y to the row's key (0 for the key itself), UINT32_MAX if not transit. */
+static uint32_t dist_of(const ztk_net *n, const route_ent *r, uint32_t key, uint32_t y)
+{
+  if (y == key)
+    return 0;
+  uint32_t t = n->elems[y].tidx;
+  return t == NONE ? UINT32_MAX : r[t].dist;
+}
+
+/* Every transit element's next link: the lowest-id link to a neighbour one hop closer. */
+static void pick_links(ztk_net *n, route_ent *r, uint32_t key)
+{
+  for (uint32_t t = 0; t < n->ntransit; t++) {
+    uint32_t x = n->transit[t];
+    if (r[t].dist == UINT32_MAX || x == key)
+      continue;
+    const elem *e = &n->elems[x];
+    for (uint32_t i = 0; i < e->nlinks && r[t].link == NONE; i++)
+      if (dist_of(n, r, key, ztk_net_other(n, e->links[i], x)) == r[t].dist - 1)
+        r[t].link = e->links[i];
   }
 }
 
@@ -79,6 +101,7 @@ static route_ent *compute(ztk_net *n, uint32_t key)
     uint32_t u = n->bfs[head++];
     expand(n, r, u, r[n->elems[u].tidx].dist + 1, &tail);
   }
+  pick_links(n, r, key);
   return r;
 }
 
