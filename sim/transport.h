@@ -9,6 +9,9 @@
  * datagram in the fabric (counted as ZTK_DROP_INBOX / ZTK_DROP_NOSOCK). The optional notify
  * callback runs after each datagram lands, so the host layer can wake the node.
  *
+ * recv() fills the caller's buffers in order; a datagram larger than the buffer it would go
+ * into is dropped (ztk_simtp_truncated counts it) and that buffer is offered to the next one.
+ *
  * The transport takes over the host's receive callback. Close it before deleting the fabric.
  * There is no file descriptor (fd() is -1): readiness comes from notify.
  *
@@ -39,7 +42,7 @@ uint32_t ztk_simtp_host(const ztk_transport *t);
 /* Datagrams waiting in the inbox (0 for other backends). */
 uint32_t ztk_simtp_pending(const ztk_transport *t);
 
-/* Datagrams recv() discarded because the caller's buffer was too small. */
+/* Datagrams recv() dropped because the caller's buffer was too small (0 for other backends). */
 uint64_t ztk_simtp_truncated(const ztk_transport *t);
 
 #endif
