@@ -13,7 +13,7 @@ int ztk_net_reserve(void **items, uint32_t *cap, size_t size, uint32_t need, uin
     return 0;
   if (need > max)
     return ZTK_ELIMIT;
-  uint64_t c = *cap ? (uint64_t)*cap * 2 : 8;
+  uint64_t c = *cap ? (uint64_t)*cap * 2 : 1; /* most hosts hold one link: start small */
   while (c < need)
     c *= 2;
   if (c > max)
