@@ -5,53 +5,44 @@
 #include <sys/resource.h>
 
 #include "bench/bench.h"
+#include "sim/load.h"
 #include "sim/topo.h"
 
 #define HOSTS 100000u
 #define EVENTS 2000000u
 
-typedef struct load {
-  ztk_net *n;
-  ztk_rng rng;
-  ztk_topo t;
-} load;
-
-/* Every 50 us, 50 random hosts send 200 bytes to random others. */
-static void burst(ztk_evq *q, void *ctx, void *arg)
+static int accept_all(void *ctx, uint32_t host, const ztk_net_dgram *d)
 {
-  load *l = ctx;
-  static const uint8_t payload[200];
-  for (int i = 0; i < 50; i++) {
-    uint32_t a = (uint32_t)ztk_rng_below(&l->rng, HOSTS), b = (uint32_t)ztk_rng_below(&l->rng, HOSTS);
-    ztk_inaddr src, dst;
-    ztk_inaddr_v4(&src, 0x0a000001 + a, 9993);
-    ztk_inaddr_v4(&dst, 0x0a000001 + b, 9993);
-    ztk_net_send(l->n, l->t.first_host + a, &src, &dst, 0, payload, sizeof payload);
-  }
-  ztk_evq_after(q, 50, burst, l, NULL, NULL);
+  return 0;
 }
-
-static int accept_all(void *ctx, uint32_t host, const ztk_net_dgram *d) { return 0; }
 
 static void run(const char *name, const ztk_link_params *access)
 {
   ztk_evq *q;
   ztk_net *n;
   ztk_rng_root root;
-  static load l;
+  ztk_topo t;
   ztk_rng_root_init(&root, 1);
   if (ztk_evq_new(&q, 0) || ztk_net_new(&n, q, &root, NULL))
     exit(1);
-  l.n = n;
-  ztk_rng_stream(&root, "workload", &l.rng);
   double t0 = bench_now();
-  if (ztk_topo_star(n, HOSTS, 0x0a000001, access, &l.t))
+  if (ztk_topo_star(n, HOSTS, 0x0a000001, access, &t))
     exit(1);
   for (uint32_t i = 0; i < HOSTS; i++)
-    ztk_net_set_rx(n, l.t.first_host + i, accept_all, NULL);
+    ztk_net_set_rx(n, t.first_host + i, accept_all, NULL);
   double built = bench_now() - t0;
   size_t bytes = ztk_net_bytes(n);
-  ztk_evq_at(q, 0, burst, &l, NULL, NULL);
+  /* every 50 us, 50 random hosts send 200 bytes to random others */
+  ztk_load l = {.net = n,
+                .first_host = t.first_host,
+                .nhosts = HOSTS,
+                .per_tick = 50,
+                .tick_us = 50,
+                .min_len = 200,
+                .max_len = 200};
+  ztk_rng_stream(&root, "workload", &l.rng);
+  if (ztk_load_start(&l, 0))
+    exit(1);
   t0 = bench_now();
   int64_t ran = ztk_evq_run(q, ZTK_NEVER, EVENTS, NULL, NULL, NULL);
   double secs = bench_now() - t0;
@@ -64,6 +55,7 @@ static void run(const char *name, const ztk_link_params *access)
   bench_print(label, (double)ran / secs, "events/s");
   snprintf(label, sizeof label, "simnet_%s_datagrams", name);
   bench_print(label, (double)ztk_net_datagrams(n) / secs, "datagrams/s");
+  ztk_load_stop(&l);
   ztk_net_del(n);
   ztk_evq_del(q);
 }
@@ -71,8 +63,8 @@ static void run(const char *name, const ztk_link_params *access)
 int main(void)
 {
   ztk_link_params plain = {.latency_us = 2000};
-  ztk_link_params impaired = {.latency_us = 2000, .jitter_us = 500, .loss = 0.01,
-                              .dup = 0.001, .rate_bps = 100000000};
+  ztk_link_params impaired = {
+      .latency_us = 2000, .jitter_us = 500, .loss = 0.01, .dup = 0.001, .rate_bps = 100000000};
   run("plain", &plain);
   run("impaired", &impaired);
   struct rusage ru;

@@ -18,8 +18,8 @@
 
 #define ZTK_US_PER_MS INT64_C(1000)
 #define ZTK_US_PER_SEC INT64_C(1000000)
-#define ZTK_MS(x) ((int64_t)(x) * ZTK_US_PER_MS)
-#define ZTK_SEC(x) ((int64_t)(x) * ZTK_US_PER_SEC)
+#define ZTK_MS(x) ((int64_t)(x)*ZTK_US_PER_MS)
+#define ZTK_SEC(x) ((int64_t)(x)*ZTK_US_PER_SEC)
 
 /* Drift is bounded to +-10% so that local time is strictly increasing between steps. */
 #define ZTK_HOSTCLOCK_MAX_DRIFT_PPB INT64_C(100000000)

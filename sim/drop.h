@@ -4,14 +4,14 @@
 #define ZTK_SIM_DROP_H
 
 typedef enum ztk_drop {
-  ZTK_DROP_NONE = 0,    /* not dropped */
+  ZTK_DROP_NONE = 0, /* not dropped */
   /* on a link direction */
-  ZTK_DROP_DOWN,        /* the link direction is down */
-  ZTK_DROP_MTU,         /* IP packet larger than the link MTU */
-  ZTK_DROP_QUEUE,       /* drop-tail: the bandwidth stage's queue is full */
-  ZTK_DROP_LOSS,        /* uniform random loss */
-  ZTK_DROP_BURST,       /* Gilbert-Elliott (bursty) loss */
-  ZTK_DROP_FILTER,      /* a custom stage refused it */
+  ZTK_DROP_DOWN,   /* the link direction is down */
+  ZTK_DROP_MTU,    /* IP packet larger than the link MTU */
+  ZTK_DROP_QUEUE,  /* drop-tail: the bandwidth stage's queue is full */
+  ZTK_DROP_LOSS,   /* uniform random loss */
+  ZTK_DROP_BURST,  /* Gilbert-Elliott (bursty) loss */
+  ZTK_DROP_FILTER, /* a custom stage refused it */
   /* in the fabric */
   ZTK_DROP_TTL,         /* TTL / hop limit exhausted at a router */
   ZTK_DROP_NOROUTE,     /* no element owns the destination, or no path to it */
@@ -22,8 +22,8 @@ typedef enum ztk_drop {
   ZTK_DROP_NAT_FULL,    /* the NAT's mapping table or port range is exhausted */
   ZTK_DROP_FABRIC,      /* too many datagrams in flight in the whole fabric */
   /* at the receiving host */
-  ZTK_DROP_NOSOCK,      /* nothing bound to the destination address and port */
-  ZTK_DROP_INBOX,       /* the receiving socket's inbox is full */
+  ZTK_DROP_NOSOCK, /* nothing bound to the destination address and port */
+  ZTK_DROP_INBOX,  /* the receiving socket's inbox is full */
   ZTK_DROP_COUNT
 } ztk_drop;
 

@@ -62,9 +62,15 @@ void ztk_evq_del(ztk_evq *q)
   free(q);
 }
 
-int64_t ztk_evq_now_us(const ztk_evq *q) { return q->now; }
+int64_t ztk_evq_now_us(const ztk_evq *q)
+{
+  return q->now;
+}
 
-int64_t ztk_evq_now_ms(const ztk_evq *q) { return q->now / 1000; }
+int64_t ztk_evq_now_ms(const ztk_evq *q)
+{
+  return q->now / 1000;
+}
 
 static bool before(const heap_ent *a, const heap_ent *b)
 {
@@ -180,8 +186,7 @@ int ztk_evq_at(ztk_evq *q, int64_t at_us, ztk_ev_fn fn, void *ctx, void *arg, zt
   return 0;
 }
 
-int ztk_evq_after(ztk_evq *q, int64_t delay_us, ztk_ev_fn fn, void *ctx, void *arg,
-                  ztk_evh *out)
+int ztk_evq_after(ztk_evq *q, int64_t delay_us, ztk_ev_fn fn, void *ctx, void *arg, ztk_evh *out)
 {
   if (delay_us < 0 || delay_us > INT64_MAX - q->now)
     return ZTK_EINVAL;
@@ -199,7 +204,10 @@ static uint32_t lookup(const ztk_evq *q, ztk_evh h)
   return s->live && s->gen == (uint32_t)(h >> 32) ? i : NO_SLOT;
 }
 
-bool ztk_evq_pending(const ztk_evq *q, ztk_evh h) { return lookup(q, h) != NO_SLOT; }
+bool ztk_evq_pending(const ztk_evq *q, ztk_evh h)
+{
+  return lookup(q, h) != NO_SLOT;
+}
 
 /* Removes heap entry at position pos and frees its slot. */
 static void remove_at(ztk_evq *q, uint32_t pos)
@@ -226,11 +234,20 @@ int ztk_evq_cancel(ztk_evq *q, ztk_evh h)
   return 0;
 }
 
-int64_t ztk_evq_next_us(const ztk_evq *q) { return q->n ? q->heap[0].t : ZTK_NEVER; }
+int64_t ztk_evq_next_us(const ztk_evq *q)
+{
+  return q->n ? q->heap[0].t : ZTK_NEVER;
+}
 
-uint32_t ztk_evq_size(const ztk_evq *q) { return q->n; }
+uint32_t ztk_evq_size(const ztk_evq *q)
+{
+  return q->n;
+}
 
-uint64_t ztk_evq_executed(const ztk_evq *q) { return q->executed; }
+uint64_t ztk_evq_executed(const ztk_evq *q)
+{
+  return q->executed;
+}
 
 /* Pops and runs the earliest event. */
 static void run_one(ztk_evq *q)

@@ -59,8 +59,7 @@ int64_t ztk_evq_now_ms(const ztk_evq *q);
 int ztk_evq_at(ztk_evq *q, int64_t at_us, ztk_ev_fn fn, void *ctx, void *arg, ztk_evh *out);
 
 /* Same, delay_us (>= 0) after now. Returns as ztk_evq_at. */
-int ztk_evq_after(ztk_evq *q, int64_t delay_us, ztk_ev_fn fn, void *ctx, void *arg,
-                  ztk_evh *out);
+int ztk_evq_after(ztk_evq *q, int64_t delay_us, ztk_ev_fn fn, void *ctx, void *arg, ztk_evh *out);
 
 /* Cancels a pending event. Returns 0, or ZTK_ENOTFOUND if the handle is 0, has already run or
  * was already cancelled. */

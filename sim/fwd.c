@@ -7,9 +7,15 @@
 #include "sim/net_impl.h"
 #include "ztkit/error.h"
 
-static int64_t now(const ztk_net *n) { return ztk_evq_now_us(n->q); }
+static int64_t now(const ztk_net *n)
+{
+  return ztk_evq_now_us(n->q);
+}
 
-static host *host_of(ztk_net *n, uint32_t e) { return &n->hosts[n->elems[e].aux]; }
+static host *host_of(ztk_net *n, uint32_t e)
+{
+  return &n->hosts[n->elems[e].aux];
+}
 
 /* ---- datagram memory ---------------------------------------------------------------------- */
 
@@ -55,8 +61,8 @@ static void drop(ztk_net *n, pkt *p, int reason, const char *where, uint32_t id)
 {
   host_of(n, p->origin)->c.dropped[reason]++;
   if (n->trace)
-    ztk_trace_printf(n->trace, now(n), "drop p=%" PRIu64 " %s=%" PRIu32 " reason=%s", p->id,
-                     where, id, ztk_drop_name(reason));
+    ztk_trace_printf(n->trace, now(n), "drop p=%" PRIu64 " %s=%" PRIu32 " reason=%s", p->id, where,
+                     id, ztk_drop_name(reason));
   ztk_fwd_free(n, p);
 }
 
@@ -77,8 +83,8 @@ static int clone_flight(void *ctx, const ztk_flight *orig, ztk_flight *copy)
   copy->owner = p;
   host_of(n, p->origin)->c.duplicated++;
   if (n->trace)
-    ztk_trace_printf(n->trace, now(n), "dup p=%" PRIu64 " copy=%" PRIu64 " l=%" PRIu32 "/%u",
-                     o->id, p->id, o->link, o->dir);
+    ztk_trace_printf(n->trace, now(n), "dup p=%" PRIu64 " copy=%" PRIu64 " l=%" PRIu32 "/%u", o->id,
+                     p->id, o->link, o->dir);
   return 0;
 }
 
@@ -175,8 +181,8 @@ int ztk_net_send(ztk_net *n, uint32_t e, const ztk_inaddr *src, const ztk_inaddr
   if (n->trace) {
     char pair[2 * ZTK_INADDR_STRLEN + 2];
     fmt_pair(p, pair, sizeof pair);
-    ztk_trace_printf(n->trace, now(n), "send p=%" PRIu64 " h=%" PRIu32 " %s len=%" PRIu32
-                     " ttl=%u", p->id, e, pair, p->len, p->ttl);
+    ztk_trace_printf(n->trace, now(n), "send p=%" PRIu64 " h=%" PRIu32 " %s len=%" PRIu32 " ttl=%u",
+                     p->id, e, pair, p->len, p->ttl);
   }
   tap(n, p, e, e, p->target);
   tap(n, p, ZTK_NET_NONE, e, p->target);
@@ -210,8 +216,8 @@ static void deliver(ztk_net *n, pkt *p, uint32_t e)
   if (n->trace) {
     char pair[2 * ZTK_INADDR_STRLEN + 2];
     fmt_pair(p, pair, sizeof pair);
-    ztk_trace_printf(n->trace, now(n), "recv p=%" PRIu64 " h=%" PRIu32 " %s len=%" PRIu32
-                     " ttl=%u", p->id, e, pair, p->len, p->ttl);
+    ztk_trace_printf(n->trace, now(n), "recv p=%" PRIu64 " h=%" PRIu32 " %s len=%" PRIu32 " ttl=%u",
+                     p->id, e, pair, p->len, p->ttl);
   }
   tap(n, p, e, p->link == NONE ? e : ztk_net_other(n, p->link, e), e);
   ztk_fwd_free(n, p);
@@ -261,8 +267,8 @@ static void at_nat(ztk_net *n, pkt *p, uint32_t e)
   }
   if (n->trace) {
     fmt_pair(p, after, sizeof after);
-    ztk_trace_printf(n->trace, now(n), "nat p=%" PRIu64 " n=%" PRIu32 " %s => %s", p->id, e,
-                     before, after);
+    ztk_trace_printf(n->trace, now(n), "nat p=%" PRIu64 " n=%" PRIu32 " %s => %s", p->id, e, before,
+                     after);
   }
   tap(n, p, e, e, p->target);
   tap(n, p, ZTK_NET_NONE, e, p->target);

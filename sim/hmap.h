@@ -26,7 +26,7 @@ typedef struct ztk_hmap {
   ztk_hmap_slot *slots;
   uint32_t mask; /* capacity - 1 (capacity is a power of two), 0 when unallocated */
   uint32_t count;
-  uint32_t max;  /* most entries ever held */
+  uint32_t max; /* most entries ever held */
 } ztk_hmap;
 
 /* Equality callback: does entry `val` have the key `key`? */

@@ -23,11 +23,11 @@
 #define ZTK_LINK_MAX_STAGES 16
 
 typedef struct ztk_link_params {
-  int64_t latency_us;       /* constant one-way delay */
-  ztk_dist delay;           /* extra random delay per datagram (independent: may reorder) */
-  int64_t jitter_us;        /* extra delay in [0, jitter_us] that never reorders */
-  double loss;              /* uniform loss probability */
-  double ge_p_gb, ge_p_bg;  /* Gilbert-Elliott transitions; enabled when ge_p_gb > 0 */
+  int64_t latency_us;      /* constant one-way delay */
+  ztk_dist delay;          /* extra random delay per datagram (independent: may reorder) */
+  int64_t jitter_us;       /* extra delay in [0, jitter_us] that never reorders */
+  double loss;             /* uniform loss probability */
+  double ge_p_gb, ge_p_bg; /* Gilbert-Elliott transitions; enabled when ge_p_gb > 0 */
   double ge_loss_good, ge_loss_bad;
   double dup;               /* duplication probability */
   int64_t dup_delay_us;     /* the copy follows this much later */
@@ -41,12 +41,12 @@ typedef struct ztk_link_params {
 } ztk_link_params;
 
 typedef struct ztk_link_counters {
-  uint64_t sent;            /* datagrams that entered this direction (copies not included) */
-  uint64_t delivered;       /* datagrams that came out at the far end (copies included) */
-  uint64_t bytes_sent, bytes_delivered; /* payload bytes */
+  uint64_t sent;      /* datagrams that entered this direction (copies not included) */
+  uint64_t delivered; /* datagrams that came out at the far end (copies included) */
+  uint64_t bytes_sent, bytes_delivered;  /* payload bytes */
   uint64_t dropped[ZTK_DROP_LINK_COUNT]; /* by reason - ZTK_DROP_LINK_FIRST */
   uint64_t duplicated, corrupted, reordered, queued;
-  uint32_t queue_hwm;       /* most bytes ever waiting in a bandwidth queue (incl. the new one) */
+  uint32_t queue_hwm; /* most bytes ever waiting in a bandwidth queue (incl. the new one) */
 } ztk_link_counters;
 
 typedef struct ztk_linkdir {

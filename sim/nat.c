@@ -13,14 +13,14 @@ typedef struct mapping {
   uint32_t in_ip, r_ip; /* r_* only for SYMMETRIC (the one remote of this mapping) */
   uint16_t in_port, r_port, pub_port;
   bool live;
-  uint32_t gen;         /* bumped on free, so stale permissions never match a reused slot */
+  uint32_t gen; /* bumped on free, so stale permissions never match a reused slot */
   int64_t last_us;
 } mapping;
 
 typedef struct perm {
   uint32_t next_free;
   uint32_t map, gen, r_ip;
-  uint16_t r_port;      /* 0 for ADDRESS_RESTRICTED */
+  uint16_t r_port; /* 0 for ADDRESS_RESTRICTED */
   bool live;
   int64_t last_us;
 } perm;
@@ -51,35 +51,39 @@ typedef struct perm_key {
   uint16_t r_port;
 } perm_key;
 
-static mapping *MAP(const ztk_nat *n, uint32_t i) { return (mapping *)n->maps.items + i; }
-static perm *PERM(const ztk_nat *n, uint32_t i) { return (perm *)n->perms.items + i; }
+static mapping *MAP(const ztk_nat *n, uint32_t i)
+{
+  return (mapping *)n->maps.items + i;
+}
+static perm *PERM(const ztk_nat *n, uint32_t i)
+{
+  return (perm *)n->perms.items + i;
+}
 
-/* Hashes are over explicitly packed bytes (struct padding never reaches a hash). */
+/* Keys are hashed as four big-endian 32-bit fields (struct padding never reaches a hash). */
+static uint64_t hash4(uint32_t a, uint32_t b, uint32_t c, uint32_t d)
+{
+  uint8_t buf[16];
+  ztk_be_put(buf, a, 4);
+  ztk_be_put(buf + 4, b, 4);
+  ztk_be_put(buf + 8, c, 4);
+  ztk_be_put(buf + 12, d, 4);
+  return ztk_hmap_hash(buf, sizeof buf);
+}
+
 static uint64_t hash_in(const in_key *k)
 {
-  uint8_t b[12];
-  ztk_be_put(b, k->in_ip, 4);
-  ztk_be_put(b + 4, k->r_ip, 4);
-  ztk_be_put(b + 8, k->in_port, 2);
-  ztk_be_put(b + 10, k->r_port, 2);
-  return ztk_hmap_hash(b, sizeof b);
+  return hash4(k->in_ip, k->r_ip, k->in_port, k->r_port);
 }
 
 static uint64_t hash_port(uint16_t port)
 {
-  uint8_t b[2];
-  ztk_be_put(b, port, 2);
-  return ztk_hmap_hash(b, sizeof b);
+  return hash4(port, 0, 0, 0);
 }
 
 static uint64_t hash_perm(const perm_key *k)
 {
-  uint8_t b[14];
-  ztk_be_put(b, k->map, 4);
-  ztk_be_put(b + 4, k->gen, 4);
-  ztk_be_put(b + 8, k->r_ip, 4);
-  ztk_be_put(b + 12, k->r_port, 2);
-  return ztk_hmap_hash(b, sizeof b);
+  return hash4(k->map, k->gen, k->r_ip, k->r_port);
 }
 
 static bool eq_in(const void *ctx, const void *key, uint32_t v)
@@ -225,9 +229,18 @@ void ztk_nat_del(ztk_nat *n)
   free(n);
 }
 
-const ztk_nat_config *ztk_nat_config_of(const ztk_nat *n) { return &n->cfg; }
-const ztk_inaddr *ztk_nat_public_ip(const ztk_nat *n) { return &n->pub; }
-const ztk_nat_counters *ztk_nat_counters_of(const ztk_nat *n) { return &n->c; }
+const ztk_nat_config *ztk_nat_config_of(const ztk_nat *n)
+{
+  return &n->cfg;
+}
+const ztk_inaddr *ztk_nat_public_ip(const ztk_nat *n)
+{
+  return &n->pub;
+}
+const ztk_nat_counters *ztk_nat_counters_of(const ztk_nat *n)
+{
+  return &n->c;
+}
 
 /* A free public port, or 0 when the whole range is taken. */
 static uint16_t alloc_port(ztk_nat *n, int64_t now_us, uint16_t want)
@@ -405,8 +418,8 @@ uint32_t ztk_nat_expire(ztk_nat *n, int64_t now_us)
     }
   for (uint32_t i = 0; i < n->perms.n; i++) {
     const perm *p = PERM(n, i);
-    if (p->live && (expired(n, p->last_us, now_us) || !MAP(n, p->map)->live ||
-                    MAP(n, p->map)->gen != p->gen))
+    if (p->live &&
+        (expired(n, p->last_us, now_us) || !MAP(n, p->map)->live || MAP(n, p->map)->gen != p->gen))
       free_perm(n, i);
   }
   return count;
@@ -421,8 +434,8 @@ uint32_t ztk_nat_mappings(const ztk_nat *n, int64_t now_us)
   return count;
 }
 
-int ztk_nat_peek(const ztk_nat *n, int64_t now_us, const ztk_inaddr *in,
-                 const ztk_inaddr *remote, ztk_inaddr *pub)
+int ztk_nat_peek(const ztk_nat *n, int64_t now_us, const ztk_inaddr *in, const ztk_inaddr *remote,
+                 ztk_inaddr *pub)
 {
   in_key k = out_key(n, in, remote);
   uint32_t i = ztk_hmap_find(&n->by_in, hash_in(&k), eq_in, n, &k);

@@ -54,9 +54,9 @@ typedef struct ztk_nat_config {
 #define ZTK_NAT_MAX_MAPPINGS 65536u
 
 typedef struct ztk_nat_counters {
-  uint64_t created, expired;       /* mappings */
-  uint64_t out, in;                /* datagrams translated */
-  uint64_t nomap, filtered, full;  /* datagrams refused */
+  uint64_t created, expired;      /* mappings */
+  uint64_t out, in;               /* datagrams translated */
+  uint64_t nomap, filtered, full; /* datagrams refused */
 } ztk_nat_counters;
 
 typedef struct ztk_nat ztk_nat;
@@ -91,8 +91,8 @@ uint32_t ztk_nat_mappings(const ztk_nat *n, int64_t now_us);
 
 /* Looks up without changing anything: the public endpoint that `in` would use towards
  * `remote` (remote matters only for SYMMETRIC). Returns 0 or ZTK_ENOTFOUND. */
-int ztk_nat_peek(const ztk_nat *n, int64_t now_us, const ztk_inaddr *in,
-                 const ztk_inaddr *remote, ztk_inaddr *pub);
+int ztk_nat_peek(const ztk_nat *n, int64_t now_us, const ztk_inaddr *in, const ztk_inaddr *remote,
+                 ztk_inaddr *pub);
 
 /* Bytes of memory held. */
 size_t ztk_nat_bytes(const ztk_nat *n);

@@ -26,7 +26,7 @@ int ztk_net_reserve(void **items, uint32_t *cap, size_t size, uint32_t need, uin
   return 0;
 }
 
-#define RESERVE(arr, cap, need, max) \
+#define RESERVE(arr, cap, need, max)                                                               \
   ztk_net_reserve((void **)&(arr), &(cap), sizeof *(arr), (need), (max))
 
 int ztk_net_new(ztk_net **out, ztk_evq *q, const ztk_rng_root *root, const ztk_net_config *cfg)
@@ -92,9 +92,15 @@ void ztk_net_del(ztk_net *n)
   free(n);
 }
 
-ztk_evq *ztk_net_evq(const ztk_net *n) { return n->q; }
+ztk_evq *ztk_net_evq(const ztk_net *n)
+{
+  return n->q;
+}
 
-static bool valid_elem(const ztk_net *n, uint32_t e) { return e < n->nelems; }
+static bool valid_elem(const ztk_net *n, uint32_t e)
+{
+  return e < n->nelems;
+}
 
 static bool is_host(const ztk_net *n, uint32_t e)
 {
@@ -141,9 +147,15 @@ int ztk_net_add_host(ztk_net *n, uint32_t realm)
   return id;
 }
 
-int ztk_net_add_router(ztk_net *n) { return add_elem(n, ZTK_ELEM_ROUTER, ZTK_NET_PUBLIC); }
+int ztk_net_add_router(ztk_net *n)
+{
+  return add_elem(n, ZTK_ELEM_ROUTER, ZTK_NET_PUBLIC);
+}
 
-int ztk_net_add_switch(ztk_net *n) { return add_elem(n, ZTK_ELEM_SWITCH, ZTK_NET_PUBLIC); }
+int ztk_net_add_switch(ztk_net *n)
+{
+  return add_elem(n, ZTK_ELEM_SWITCH, ZTK_NET_PUBLIC);
+}
 
 /* ---- addresses ---------------------------------------------------------------------------- */
 
@@ -231,7 +243,10 @@ int ztk_net_addr(const ztk_net *n, uint32_t e, uint32_t i, ztk_inaddr *out)
   return 0;
 }
 
-uint32_t ztk_net_elements(const ztk_net *n) { return n->nelems; }
+uint32_t ztk_net_elements(const ztk_net *n)
+{
+  return n->nelems;
+}
 
 ztk_elem_kind ztk_net_kind(const ztk_net *n, uint32_t e)
 {
@@ -338,7 +353,10 @@ int ztk_net_link(ztk_net *n, uint32_t a, uint32_t b, const ztk_link_params *ab,
   return (int)l;
 }
 
-uint32_t ztk_net_links(const ztk_net *n) { return n->nlinks; }
+uint32_t ztk_net_links(const ztk_net *n)
+{
+  return n->nlinks;
+}
 
 int64_t ztk_net_find_link(const ztk_net *n, uint32_t a, uint32_t b)
 {
@@ -409,7 +427,10 @@ int64_t ztk_net_local_ms(const ztk_net *n, uint32_t e)
 
 /* ---- partitions --------------------------------------------------------------------------- */
 
-ztk_partition *ztk_net_partition(ztk_net *n) { return &n->part; }
+ztk_partition *ztk_net_partition(ztk_net *n)
+{
+  return &n->part;
+}
 
 int ztk_net_group_add(ztk_net *n, int g, uint32_t e)
 {
@@ -429,8 +450,8 @@ int ztk_net_group_remove(ztk_net *n, int g, uint32_t e)
 
 /* ---- timed changes ------------------------------------------------------------------------ */
 
-static const char *const OP_NAMES[] = {"?", "link-up", "link-down", "cut", "heal", "isolate",
-                                       "heal-all", "clock-step", "clock-drift"};
+static const char *const OP_NAMES[] = {"?",       "link-up",  "link-down",  "cut",        "heal",
+                                       "isolate", "heal-all", "clock-step", "clock-drift"};
 
 static int set_link_up(ztk_net *n, uint32_t link, int dir, bool up)
 {
@@ -542,9 +563,15 @@ int ztk_net_path(ztk_net *n, uint32_t from, uint32_t to, uint32_t *out, int max)
 
 /* ---- observation -------------------------------------------------------------------------- */
 
-void ztk_net_set_trace(ztk_net *n, ztk_trace *t) { n->trace = t; }
+void ztk_net_set_trace(ztk_net *n, ztk_trace *t)
+{
+  n->trace = t;
+}
 
-ztk_trace *ztk_net_trace(const ztk_net *n) { return n->trace; }
+ztk_trace *ztk_net_trace(const ztk_net *n)
+{
+  return n->trace;
+}
 
 int ztk_net_capture(ztk_net *n, uint32_t e, ztk_pcap *w)
 {
@@ -556,9 +583,15 @@ int ztk_net_capture(ztk_net *n, uint32_t e, ztk_pcap *w)
   return 0;
 }
 
-uint32_t ztk_net_inflight(const ztk_net *n) { return n->inflight; }
+uint32_t ztk_net_inflight(const ztk_net *n)
+{
+  return n->inflight;
+}
 
-uint64_t ztk_net_datagrams(const ztk_net *n) { return n->next_id; }
+uint64_t ztk_net_datagrams(const ztk_net *n)
+{
+  return n->next_id;
+}
 
 size_t ztk_net_bytes(const ztk_net *n)
 {

@@ -15,9 +15,10 @@
  *
  * Routing is by hop count over the topology, computed lazily per destination and cached until
  * the topology changes. Ties break the same way every time: at each hop the datagram takes the
- * lowest-id link among those leading one hop closer to its destination. Only routers, switches and NAT boxes carry transit traffic; hosts never forward.
- * Down links stay in the topology (their datagrams are dropped with reason "down"), so a route
- * never silently changes under a scenario.
+ * lowest-id link among those leading one hop closer to its destination. Only routers, switches
+ * and NAT boxes carry transit traffic; hosts never forward. Down links stay in the topology
+ * (their datagrams are dropped with reason "down"), so a route never silently changes under a
+ * scenario.
  *
  * Time: every action happens at the event queue's current time. Sending computes the first
  * link's stages at once and schedules the arrival at the far end; each hop is one event.
@@ -51,13 +52,13 @@ typedef enum ztk_elem_kind {
   ZTK_ELEM_NAT,
 } ztk_elem_kind;
 
-#define ZTK_NET_NONE UINT32_MAX   /* "no element / link"; as a capture point: the wire view */
-#define ZTK_NET_PUBLIC 0u         /* the public realm */
+#define ZTK_NET_NONE UINT32_MAX /* "no element / link"; as a capture point: the wire view */
+#define ZTK_NET_PUBLIC 0u       /* the public realm */
 #define ZTK_NET_DEFAULT_TTL 64
 #define ZTK_NET_MAX_ADDRS 8       /* addresses per host */
 #define ZTK_NET_MAX_PAYLOAD 65507 /* largest UDP payload in one IPv4 packet */
 #define ZTK_NET_MAX_CAPTURES 32
-#define ZTK_NET_MAX_HOPS 255      /* loop guard, independent of TTL */
+#define ZTK_NET_MAX_HOPS 255 /* loop guard, independent of TTL */
 
 typedef struct ztk_net_config {
   uint32_t max_elements; /* 0 = 1 << 20 */
@@ -77,12 +78,12 @@ typedef struct ztk_host_counters {
 
 /* A datagram handed to a host's receive callback. */
 typedef struct ztk_net_dgram {
-  uint64_t id;          /* the fabric's datagram number (duplicates get their own) */
-  ztk_inaddr src, dst;  /* as seen by the receiver (after any NAT) */
-  const uint8_t *data;  /* valid during the callback only */
+  uint64_t id;         /* the fabric's datagram number (duplicates get their own) */
+  ztk_inaddr src, dst; /* as seen by the receiver (after any NAT) */
+  const uint8_t *data; /* valid during the callback only */
   uint32_t len;
-  uint8_t ttl;          /* remaining TTL on arrival */
-  uint8_t flags;        /* ZTK_FLIGHT_CORRUPTED / _COPY / ... accumulated on the way */
+  uint8_t ttl;   /* remaining TTL on arrival */
+  uint8_t flags; /* ZTK_FLIGHT_CORRUPTED / _COPY / ... accumulated on the way */
 } ztk_net_dgram;
 
 /* A host's receive callback: returns ZTK_DROP_NONE if it took the datagram, or the reason it
@@ -191,9 +192,9 @@ int ztk_net_group_remove(ztk_net *n, int g, uint32_t e);
 typedef enum ztk_net_op_kind {
   ZTK_NET_OP_LINK_UP = 1, /* link a, direction dir (-1 both) */
   ZTK_NET_OP_LINK_DOWN,
-  ZTK_NET_OP_CUT,         /* groups a -> b (both: and b -> a) */
+  ZTK_NET_OP_CUT, /* groups a -> b (both: and b -> a) */
   ZTK_NET_OP_HEAL,
-  ZTK_NET_OP_ISOLATE,     /* group a; dir bit 1 = out, bit 2 = in (0 lifts) */
+  ZTK_NET_OP_ISOLATE, /* group a; dir bit 1 = out, bit 2 = in (0 lifts) */
   ZTK_NET_OP_HEAL_ALL,
   ZTK_NET_OP_CLOCK_STEP,  /* host a: step by value us */
   ZTK_NET_OP_CLOCK_DRIFT, /* host a: drift value ppb */

@@ -9,16 +9,16 @@
 #define NONE UINT32_MAX
 
 typedef struct elem {
-  uint8_t kind;     /* ztk_elem_kind */
+  uint8_t kind; /* ztk_elem_kind */
   uint8_t naddr;
-  uint32_t realm;   /* host: its realm; NAT: its outside realm */
-  uint32_t aux;     /* host: index in hosts[]; NAT: index in nats[] */
-  uint32_t addr;    /* first address (addrs[] chain), NONE if none */
-  uint32_t tidx;    /* index among transit elements, NONE for hosts */
-  uint32_t row;     /* cached route row toward this element, NONE if not computed */
+  uint32_t realm; /* host: its realm; NAT: its outside realm */
+  uint32_t aux;   /* host: index in hosts[]; NAT: index in nats[] */
+  uint32_t addr;  /* first address (addrs[] chain), NONE if none */
+  uint32_t tidx;  /* index among transit elements, NONE for hosts */
+  uint32_t row;   /* cached route row toward this element, NONE if not computed */
   uint32_t nlinks, caplinks;
-  uint32_t *links;  /* link ids in creation (= ascending) order */
-  uint64_t groups;  /* partition membership */
+  uint32_t *links; /* link ids in creation (= ascending) order */
+  uint64_t groups; /* partition membership */
 } elem;
 
 typedef struct host {
@@ -50,7 +50,7 @@ typedef struct route_ent {
 } route_ent;
 
 typedef struct route_row {
-  uint32_t key; /* the element the row leads to */
+  uint32_t key;    /* the element the row leads to */
   route_ent *ents; /* one per transit element */
 } route_row;
 

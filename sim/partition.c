@@ -4,7 +4,10 @@
 
 #include "ztkit/error.h"
 
-void ztk_part_init(ztk_partition *p) { memset(p, 0, sizeof *p); }
+void ztk_part_init(ztk_partition *p)
+{
+  memset(p, 0, sizeof *p);
+}
 
 int ztk_part_find(const ztk_partition *p, const char *name)
 {
@@ -33,7 +36,10 @@ uint64_t ztk_part_bit(int g)
   return g >= 0 && g < ZTK_PART_MAX_GROUPS ? UINT64_C(1) << g : 0;
 }
 
-static bool valid(const ztk_partition *p, int g) { return g >= 0 && (uint32_t)g < p->ngroups; }
+static bool valid(const ztk_partition *p, int g)
+{
+  return g >= 0 && (uint32_t)g < p->ngroups;
+}
 
 static uint32_t count_bits(uint64_t v)
 {

@@ -59,7 +59,10 @@ void ztk_pcap_close(ztk_pcap *w)
   free(w);
 }
 
-uint64_t ztk_pcap_count(const ztk_pcap *w) { return w->count; }
+uint64_t ztk_pcap_count(const ztk_pcap *w)
+{
+  return w->count;
+}
 
 void ztk_pcap_mac(uint32_t elem, uint8_t mac[6])
 {

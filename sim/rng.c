@@ -74,7 +74,10 @@ int ztk_rng_streamf(const ztk_rng_root *root, ztk_rng *out, const char *fmt, ...
   return 0;
 }
 
-static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+static uint64_t rotl(uint64_t x, int k)
+{
+  return (x << k) | (x >> (64 - k));
+}
 
 uint64_t ztk_rng_u64(ztk_rng *g)
 {
@@ -106,7 +109,10 @@ uint64_t ztk_rng_below(ztk_rng *g, uint64_t bound)
   return (uint64_t)(m >> 64);
 }
 
-double ztk_rng_unit(ztk_rng *g) { return (double)(ztk_rng_u64(g) >> 11) * 0x1.0p-53; }
+double ztk_rng_unit(ztk_rng *g)
+{
+  return (double)(ztk_rng_u64(g) >> 11) * 0x1.0p-53;
+}
 
 bool ztk_rng_chance(ztk_rng *g, double p)
 {

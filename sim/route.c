@@ -1,7 +1,8 @@
 /* Routing for the fabric: hop-count shortest paths, one row per destination key, computed by
  * breadth-first search when first needed. A row gives every transit element its next link
- * toward the key: among the neighbours one hop closer, the one behind the lowest link id. Hosts hanging off a single transit element share that element's row, so a
- * star of 50,000 hosts needs one row, not 50,000. */
+ * toward the key: among the neighbours one hop closer, the one behind the lowest link id.
+ * Hosts hanging off a single transit element share that element's row, so a star of 50,000
+ * hosts needs one row, not 50,000. */
 #include <stdlib.h>
 
 #include "sim/net_impl.h"
@@ -110,8 +111,7 @@ static const route_ent *row_for(ztk_net *n, uint32_t key, int *err)
   elem *k = &n->elems[key];
   if (k->row != NONE)
     return n->rows[k->row].ents;
-  int e = ztk_net_reserve((void **)&n->rows, &n->caprows, sizeof *n->rows, n->nrows + 1,
-                          n->nelems);
+  int e = ztk_net_reserve((void **)&n->rows, &n->caprows, sizeof *n->rows, n->nrows + 1, n->nelems);
   route_ent *r = e ? NULL : compute(n, key);
   if (!r) {
     *err = ZTK_ENOMEM;

@@ -50,12 +50,18 @@ ztk_stage ztk_stage_corrupt(double p, uint32_t bits)
   return s;
 }
 
+/* A stage that acts with probability p and delays by delay_us (duplication, reordering). */
+static ztk_stage hold(ztk_stage_kind kind, double p, int64_t delay_us)
+{
+  ztk_stage s = make(kind);
+  s.u.hold.p = p;
+  s.u.hold.delay_us = delay_us > 0 ? delay_us : 0;
+  return s;
+}
+
 ztk_stage ztk_stage_dup(double p, int64_t copy_delay_us)
 {
-  ztk_stage s = make(ZTK_STAGE_DUP);
-  s.u.dup.p = p;
-  s.u.dup.delay_us = copy_delay_us > 0 ? copy_delay_us : 0;
-  return s;
+  return hold(ZTK_STAGE_DUP, p, copy_delay_us);
 }
 
 ztk_stage ztk_stage_delay(int64_t base_us, ztk_dist dist)
@@ -75,10 +81,7 @@ ztk_stage ztk_stage_jitter(int64_t max_us)
 
 ztk_stage ztk_stage_reorder(double p, int64_t hold_us)
 {
-  ztk_stage s = make(ZTK_STAGE_REORDER);
-  s.u.reorder.p = p;
-  s.u.reorder.delay_us = hold_us > 0 ? hold_us : 0;
-  return s;
+  return hold(ZTK_STAGE_REORDER, p, hold_us);
 }
 
 ztk_stage ztk_stage_custom(ztk_stage_fn fn, void *ctx)
@@ -199,9 +202,9 @@ int ztk_stage_apply(ztk_stage *s, ztk_flight *f, ztk_rng *g)
     apply_corrupt(s, f, g);
     return ZTK_DROP_NONE;
   case ZTK_STAGE_DUP:
-    if (ztk_rng_chance(g, s->u.dup.p)) {
+    if (ztk_rng_chance(g, s->u.hold.p)) {
       f->copies = 1;
-      f->copy_delay_us = s->u.dup.delay_us;
+      f->copy_delay_us = s->u.hold.delay_us;
     }
     return ZTK_DROP_NONE;
   case ZTK_STAGE_DELAY:
@@ -211,8 +214,8 @@ int ztk_stage_apply(ztk_stage *s, ztk_flight *f, ztk_rng *g)
     apply_jitter(s, f, g);
     return ZTK_DROP_NONE;
   case ZTK_STAGE_REORDER:
-    if (ztk_rng_chance(g, s->u.reorder.p)) {
-      f->t_us += s->u.reorder.delay_us;
+    if (ztk_rng_chance(g, s->u.hold.p)) {
+      f->t_us += s->u.hold.delay_us;
       f->flags |= ZTK_FLIGHT_REORDERED;
     }
     return ZTK_DROP_NONE;

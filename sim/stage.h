@@ -78,16 +78,41 @@ typedef enum ztk_stage_kind {
 typedef struct ztk_stage {
   ztk_stage_kind kind;
   union {
-    struct { uint32_t max; } mtu;
-    struct { uint64_t bps; uint32_t queue_bytes; int64_t busy_until_ns; } rate;
-    struct { double p; } loss;
-    struct { double p_gb, p_bg, loss_good, loss_bad; bool bad; } ge;
-    struct { double p; uint32_t bits; } corrupt;
-    struct { double p; int64_t delay_us; } dup;
-    struct { int64_t base_us; ztk_dist dist; } delay;
-    struct { int64_t max_us; int64_t last_us; } jitter;
-    struct { double p; int64_t delay_us; } reorder;
-    struct { ztk_stage_fn fn; void *ctx; } custom;
+    struct {
+      uint32_t max;
+    } mtu;
+    struct {
+      uint64_t bps;
+      uint32_t queue_bytes;
+      int64_t busy_until_ns;
+    } rate;
+    struct {
+      double p;
+    } loss;
+    struct {
+      double p_gb, p_bg, loss_good, loss_bad;
+      bool bad;
+    } ge;
+    struct {
+      double p;
+      uint32_t bits;
+    } corrupt;
+    struct {
+      double p;
+      int64_t delay_us;
+    } hold; /* DUP: the copy's lag; REORDER: the hold */
+    struct {
+      int64_t base_us;
+      ztk_dist dist;
+    } delay;
+    struct {
+      int64_t max_us;
+      int64_t last_us;
+    } jitter;
+    struct {
+      ztk_stage_fn fn;
+      void *ctx;
+    } custom;
   } u;
 } ztk_stage;
 

@@ -3,8 +3,7 @@
 #include "ztkit/error.h"
 
 /* count hosts in realm with addresses base, base+1, ...; *first receives the first id. */
-static int add_hosts(ztk_net *n, uint32_t realm, uint32_t count, uint32_t base_v4,
-                     uint32_t *first)
+static int add_hosts(ztk_net *n, uint32_t realm, uint32_t count, uint32_t base_v4, uint32_t *first)
 {
   for (uint32_t i = 0; i < count; i++) {
     int h = ztk_net_add_host(n, realm);
@@ -91,8 +90,8 @@ int ztk_topo_random(ztk_net *n, ztk_rng *rng, uint32_t nrouters, uint32_t extra_
     int l = ztk_net_link(n, t.first_router + parent, t.first_router + i, backbone, NULL);
     err = l < 0 ? l : 0;
   }
-  for (uint64_t tries = 0, added = 0; !err && added < extra_links && nrouters > 2 &&
-                                      tries < 8 * (uint64_t)extra_links; tries++) {
+  for (uint64_t tries = 0, added = 0;
+       !err && added < extra_links && nrouters > 2 && tries < 8 * (uint64_t)extra_links; tries++) {
     uint32_t a = (uint32_t)ztk_rng_below(rng, nrouters);
     uint32_t b = (uint32_t)ztk_rng_below(rng, nrouters);
     if (a == b || ztk_net_find_link(n, t.first_router + a, t.first_router + b) >= 0)
@@ -112,8 +111,7 @@ int ztk_topo_random(ztk_net *n, ztk_rng *rng, uint32_t nrouters, uint32_t extra_
 
 int ztk_topo_site_add(ztk_net *n, uint32_t uplink, uint32_t outside_realm, uint32_t pub_v4,
                       const ztk_nat_config *cfg, uint32_t nhosts, uint32_t lan_base_v4,
-                      const ztk_link_params *wan, const ztk_link_params *lan,
-                      ztk_topo_site *out)
+                      const ztk_link_params *wan, const ztk_link_params *lan, ztk_topo_site *out)
 {
   ztk_inaddr pub;
   ztk_inaddr_v4(&pub, pub_v4, 0);

@@ -19,9 +19,9 @@ typedef struct ztk_topo {
 } ztk_topo;
 
 typedef struct ztk_topo_site {
-  uint32_t nat;    /* the gateway NAT box */
-  uint32_t sw;     /* the site's LAN switch */
-  uint32_t realm;  /* the site's address realm */
+  uint32_t nat;   /* the gateway NAT box */
+  uint32_t sw;    /* the site's LAN switch */
+  uint32_t realm; /* the site's address realm */
   uint32_t first_host, nhosts;
 } ztk_topo_site;
 
@@ -47,8 +47,7 @@ int ztk_topo_random(ztk_net *n, ztk_rng *rng, uint32_t nrouters, uint32_t extra_
  * lan_base_v4 + i on lan links to the switch. Returns as ztk_topo_star. */
 int ztk_topo_site_add(ztk_net *n, uint32_t uplink, uint32_t outside_realm, uint32_t pub_v4,
                       const ztk_nat_config *cfg, uint32_t nhosts, uint32_t lan_base_v4,
-                      const ztk_link_params *wan, const ztk_link_params *lan,
-                      ztk_topo_site *out);
+                      const ztk_link_params *wan, const ztk_link_params *lan, ztk_topo_site *out);
 
 /* A core router with nsites sites (site i: public address pub_base_v4 + i), all using the same
  * private range lan_base_v4 (realms keep them apart). *core receives the router; out[nsites]

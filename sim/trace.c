@@ -143,7 +143,10 @@ int ztk_trace_event(ztk_trace *t, int64_t t_us, const char *source, const char *
   return err;
 }
 
-uint64_t ztk_trace_lines(const ztk_trace *t) { return t->lines; }
+uint64_t ztk_trace_lines(const ztk_trace *t)
+{
+  return t->lines;
+}
 
 static void digest(const ztk_trace *t, uint8_t out[32])
 {
@@ -168,7 +171,10 @@ const char *ztk_trace_line(const ztk_trace *t, uint64_t i, size_t *len)
   return t->buf + t->off[i];
 }
 
-bool ztk_trace_retained_all(const ztk_trace *t) { return !t->truncated; }
+bool ztk_trace_retained_all(const ztk_trace *t)
+{
+  return !t->truncated;
+}
 
 int ztk_trace_compare(const ztk_trace *a, const ztk_trace *b, uint64_t *line)
 {

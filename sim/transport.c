@@ -108,8 +108,8 @@ static int tp_bind(ztk_transport *t, const struct sockaddr *addr, socklen_t len)
       ztk_inaddr_from_sockaddr(&a, addr) != 0 ||
       (a.family == 6 && len < (socklen_t)sizeof(struct sockaddr_in6)))
     return ZTK_EINVAL;
-  if (!wildcard(&a) && ztk_net_find_addr(s->net, ztk_net_realm(s->net, s->host), &a) !=
-                           (int)s->host)
+  if (!wildcard(&a) &&
+      ztk_net_find_addr(s->net, ztk_net_realm(s->net, s->host), &a) != (int)s->host)
     return ZTK_EINVAL; /* not one of this host's addresses */
   int slot = -1;
   for (int i = ZTK_TRANSPORT_MAX_SOCKETS - 1; i >= 0; i--)

@@ -24,7 +24,7 @@
 #include "sim/net.h"
 #include "transport/transport.h"
 
-#define ZTK_SIMTP_DEFAULT_INBOX 256u              /* datagrams */
+#define ZTK_SIMTP_DEFAULT_INBOX 256u               /* datagrams */
 #define ZTK_SIMTP_INBOX_BYTES (4u * 1024u * 1024u) /* payload bytes held at most */
 #define ZTK_SIMTP_EPHEMERAL_MIN 49152u
 

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "sim/net.h"
+#include "sim/topo.h"
 #include "ztkit/error.h"
 
 typedef struct fx {
@@ -69,6 +70,30 @@ static inline void fx_run(fx *f, int64_t until_us)
   assert_true(ztk_evq_run(f->q, until_us, 0, NULL, NULL, NULL) >= 0);
 }
 
+/* A core router, a public server 198.51.100.1 on it (over server_link), and one site behind a
+ * NAT with public address 203.0.113.1 (over wan) holding nhosts hosts 192.168.1.2, .3, ...
+ * Element ids: core 0, server 1, NAT 2, switch 3, hosts from 4. */
+typedef struct fx_site {
+  uint32_t core, server;
+  ztk_topo_site site;
+} fx_site;
+
+static inline fx_site fx_server_site(fx *f, const ztk_link_params *server_link,
+                                     const ztk_nat_config *cfg, uint32_t nhosts,
+                                     const ztk_link_params *wan)
+{
+  fx_site s;
+  int core = ztk_net_add_router(f->n);
+  assert_true(core >= 0);
+  s.core = (uint32_t)core;
+  s.server = fx_host(f, ZTK_NET_PUBLIC, "198.51.100.1");
+  fx_link(f, s.server, s.core, server_link);
+  assert_int_equal(ztk_topo_site_add(f->n, s.core, ZTK_NET_PUBLIC, 0xcb007101, cfg, nhosts,
+                                     0xc0a80102, wan, NULL, &s.site),
+                   0);
+  return s;
+}
+
 #define FX_LOG_MAX 20000
 
 typedef struct fx_rx {
@@ -91,8 +116,8 @@ static inline int fx_record(void *ctx, uint32_t host, const ztk_net_dgram *d)
 {
   fx_log *l = ctx;
   if (l->n < FX_LOG_MAX)
-    l->e[l->n++] = (fx_rx){host, ztk_evq_now_us(l->q), d->id, d->src, d->dst, d->len,
-                           d->len ? d->data[0] : 0, d->ttl, d->flags};
+    l->e[l->n++] = (fx_rx){host,   ztk_evq_now_us(l->q),    d->id,  d->src,  d->dst,
+                           d->len, d->len ? d->data[0] : 0, d->ttl, d->flags};
   return ZTK_DROP_NONE;
 }
 

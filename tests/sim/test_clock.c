@@ -87,10 +87,10 @@ static void test_fabric_clocks(void **state)
 int main(void)
 {
   const struct CMUnitTest tests[] = {
-    cmocka_unit_test(test_offset_and_drift),
-    cmocka_unit_test(test_steps),
-    cmocka_unit_test(test_inverse),
-    cmocka_unit_test(test_fabric_clocks),
+      cmocka_unit_test(test_offset_and_drift),
+      cmocka_unit_test(test_steps),
+      cmocka_unit_test(test_inverse),
+      cmocka_unit_test(test_fabric_clocks),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -75,26 +75,32 @@ static void build(scenario *s, uint64_t seed, bool extra)
   ztk_rng topo;
   ztk_rng_stream(&s->f.root, "topo", &topo);
   ztk_rng_stream(&s->f.root, "workload", &s->workload);
-  ztk_link_params backbone = {.latency_us = 8000,
-                              .delay = {ZTK_DIST_PARETO, 500, 1.8, 50000},
-                              .jitter_us = 300};
-  ztk_link_params access = {.latency_us = 1000, .loss = 0.02, .ge_p_gb = 0.01, .ge_p_bg = 0.3,
-                            .ge_loss_bad = 0.7, .dup = 0.01, .reorder = 0.02,
-                            .reorder_delay_us = 4000, .corrupt = 0.01, .rate_bps = 10000000,
-                            .queue_bytes = 20000, .mtu = 1400};
+  ztk_link_params backbone = {
+      .latency_us = 8000, .delay = {ZTK_DIST_PARETO, 500, 1.8, 50000}, .jitter_us = 300};
+  ztk_link_params access = {.latency_us = 1000,
+                            .loss = 0.02,
+                            .ge_p_gb = 0.01,
+                            .ge_p_bg = 0.3,
+                            .ge_loss_bad = 0.7,
+                            .dup = 0.01,
+                            .reorder = 0.02,
+                            .reorder_delay_us = 4000,
+                            .corrupt = 0.01,
+                            .rate_bps = 10000000,
+                            .queue_bytes = 20000,
+                            .mtu = 1400};
   ztk_topo t;
-  assert_int_equal(ztk_topo_random(s->f.n, &topo, 8, 4, 1, 0x0a000001, &backbone, &access, &t),
-                   0);
+  assert_int_equal(ztk_topo_random(s->f.n, &topo, 8, 4, 1, 0x0a000001, &backbone, &access, &t), 0);
   add_hosts(s, t.first_host, t.nhosts, true);
   const ztk_nat_type types[] = {ZTK_NAT_FULL_CONE, ZTK_NAT_ADDRESS_RESTRICTED,
                                 ZTK_NAT_PORT_RESTRICTED, ZTK_NAT_SYMMETRIC};
   for (uint32_t i = 0; i < 4; i++) {
-    ztk_nat_config cfg = {.type = types[i], .ports = (ztk_nat_ports)(i % 3),
-                          .timeout_us = ZTK_SEC(2)};
+    ztk_nat_config cfg = {
+        .type = types[i], .ports = (ztk_nat_ports)(i % 3), .timeout_us = ZTK_SEC(2)};
     ztk_topo_site site;
-    assert_int_equal(ztk_topo_site_add(s->f.n, t.first_router + i, ZTK_NET_PUBLIC,
-                                       0xcb007101 + i, &cfg, 3, 0xc0a80102, &access, NULL,
-                                       &site), 0);
+    assert_int_equal(ztk_topo_site_add(s->f.n, t.first_router + i, ZTK_NET_PUBLIC, 0xcb007101 + i,
+                                       &cfg, 3, 0xc0a80102, &access, NULL, &site),
+                     0);
     add_hosts(s, site.first_host, site.nhosts, false);
     if (i == 0) { /* site 0 is cut off from everyone between 3 s and 6 s */
       int g = ztk_part_group(ztk_net_partition(s->f.n), "site0");
@@ -148,9 +154,11 @@ static void test_same_seed_same_trace(void **state)
   /* the run was busy and every impairment showed up */
   assert_true(ztk_trace_lines(a.trace) > 10000);
   assert_true(ztk_trace_retained_all(a.trace));
-  const char *kinds[] = {" send ", " recv ", " nat ",   " dup ",      " corrupt ",
-                         " queue ", "reason=loss", "reason=burst", "reason=partition",
-                         "reason=mtu", "reason=down", "reason=nat-filter", " net "};
+  const char *kinds[] = {" send ",      " recv ",       " nat ",
+                         " dup ",       " corrupt ",    " queue ",
+                         "reason=loss", "reason=burst", "reason=partition",
+                         "reason=mtu",  "reason=down",  "reason=nat-filter",
+                         " net "};
   for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
     int seen = 0;
     size_t len;
@@ -181,7 +189,7 @@ static void test_same_seed_same_trace(void **state)
 int main(void)
 {
   const struct CMUnitTest tests[] = {
-    cmocka_unit_test(test_same_seed_same_trace),
+      cmocka_unit_test(test_same_seed_same_trace),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -60,8 +60,8 @@ static void test_heap_random(void **state)
   assert_int_equal(ztk_evq_new(&q, 0), 0);
   ztk_evh h[3000];
   for (int i = 0; i < 3000; i++)
-    assert_int_equal(ztk_evq_at(q, (int64_t)ztk_rng_below(&g, 500), record, &l,
-                                (void *)(intptr_t)i, &h[i]), 0);
+    assert_int_equal(
+        ztk_evq_at(q, (int64_t)ztk_rng_below(&g, 500), record, &l, (void *)(intptr_t)i, &h[i]), 0);
   for (int i = 0; i < 3000; i += 3)
     assert_int_equal(ztk_evq_cancel(q, h[i]), 0);
   assert_int_equal(ztk_evq_size(q), 2000);
@@ -101,7 +101,10 @@ static void test_cancel_handles(void **state)
   ztk_evq_del(q);
 }
 
-static bool stop_at_five(void *ctx) { return ((log *)ctx)->n >= 5; }
+static bool stop_at_five(void *ctx)
+{
+  return ((log *)ctx)->n >= 5;
+}
 
 static void test_run_limits(void **state)
 {
@@ -165,8 +168,7 @@ static void test_purge(void **state)
   int freed = 0;
   assert_int_equal(ztk_evq_new(&q, 0), 0);
   for (int i = 0; i < 6; i++)
-    assert_int_equal(ztk_evq_at(q, i, record, i % 2 ? (void *)&a : (void *)&b, &freed, NULL),
-                     0);
+    assert_int_equal(ztk_evq_at(q, i, record, i % 2 ? (void *)&a : (void *)&b, &freed, NULL), 0);
   assert_int_equal(ztk_evq_purge(q, &a, count_dtor), 3);
   assert_int_equal(freed, 3);
   assert_int_equal(ztk_evq_run(q, ZTK_NEVER, 0, NULL, NULL, NULL), 3);
@@ -178,12 +180,12 @@ static void test_purge(void **state)
 int main(void)
 {
   const struct CMUnitTest tests[] = {
-    cmocka_unit_test(test_order),
-    cmocka_unit_test(test_heap_random),
-    cmocka_unit_test(test_cancel_handles),
-    cmocka_unit_test(test_run_limits),
-    cmocka_unit_test(test_limit_and_reentry),
-    cmocka_unit_test(test_purge),
+      cmocka_unit_test(test_order),
+      cmocka_unit_test(test_heap_random),
+      cmocka_unit_test(test_cancel_handles),
+      cmocka_unit_test(test_run_limits),
+      cmocka_unit_test(test_limit_and_reentry),
+      cmocka_unit_test(test_purge),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -80,8 +80,8 @@ static void test_limits(void **state)
 int main(void)
 {
   const struct CMUnitTest tests[] = {
-    cmocka_unit_test(test_against_model),
-    cmocka_unit_test(test_limits),
+      cmocka_unit_test(test_against_model),
+      cmocka_unit_test(test_limits),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -338,14 +338,20 @@ static void test_custom_and_params(void **state)
   assert_int_equal(out.t[1], 100);
   ztk_linkdir_free(&d);
   /* the declarative form expands in path order */
-  ztk_link_params p = {.latency_us = 10, .jitter_us = 5, .loss = 0.1, .ge_p_gb = 0.1,
-                       .dup = 0.1, .reorder = 0.1, .corrupt = 0.1, .rate_bps = 1000,
+  ztk_link_params p = {.latency_us = 10,
+                       .jitter_us = 5,
+                       .loss = 0.1,
+                       .ge_p_gb = 0.1,
+                       .dup = 0.1,
+                       .reorder = 0.1,
+                       .corrupt = 0.1,
+                       .rate_bps = 1000,
                        .mtu = 1500};
   ztk_stage chain[ZTK_LINK_MAX_STAGES];
   assert_int_equal(ztk_link_params_stages(&p, chain), 9);
-  const ztk_stage_kind want[] = {ZTK_STAGE_MTU, ZTK_STAGE_RATE, ZTK_STAGE_LOSS,
-                                 ZTK_STAGE_GE, ZTK_STAGE_CORRUPT, ZTK_STAGE_DUP,
-                                 ZTK_STAGE_DELAY, ZTK_STAGE_JITTER, ZTK_STAGE_REORDER};
+  const ztk_stage_kind want[] = {ZTK_STAGE_MTU,   ZTK_STAGE_RATE,    ZTK_STAGE_LOSS,
+                                 ZTK_STAGE_GE,    ZTK_STAGE_CORRUPT, ZTK_STAGE_DUP,
+                                 ZTK_STAGE_DELAY, ZTK_STAGE_JITTER,  ZTK_STAGE_REORDER};
   for (int i = 0; i < 9; i++)
     assert_int_equal(chain[i].kind, want[i]);
   ztk_link_params none = {0};
@@ -356,11 +362,11 @@ static void test_custom_and_params(void **state)
 int main(void)
 {
   const struct CMUnitTest tests[] = {
-    cmocka_unit_test(test_uniform_loss),   cmocka_unit_test(test_gilbert_elliott),
-    cmocka_unit_test(test_duplication),    cmocka_unit_test(test_reordering),
-    cmocka_unit_test(test_corruption),     cmocka_unit_test(test_bandwidth),
-    cmocka_unit_test(test_mtu_and_down),   cmocka_unit_test(test_delay_distributions),
-    cmocka_unit_test(test_custom_and_params),
+      cmocka_unit_test(test_uniform_loss),      cmocka_unit_test(test_gilbert_elliott),
+      cmocka_unit_test(test_duplication),       cmocka_unit_test(test_reordering),
+      cmocka_unit_test(test_corruption),        cmocka_unit_test(test_bandwidth),
+      cmocka_unit_test(test_mtu_and_down),      cmocka_unit_test(test_delay_distributions),
+      cmocka_unit_test(test_custom_and_params),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -7,8 +7,12 @@
 
 static ztk_nat *new_nat(ztk_nat_type type, ztk_nat_ports ports)
 {
-  ztk_nat_config cfg = {.type = type, .ports = ports, .port_min = 40000, .port_max = 40009,
-                        .timeout_us = ZTK_SEC(30), .max_mappings = 8};
+  ztk_nat_config cfg = {.type = type,
+                        .ports = ports,
+                        .port_min = 40000,
+                        .port_max = 40009,
+                        .timeout_us = ZTK_SEC(30),
+                        .max_mappings = 8};
   ztk_inaddr pub = fx_ip("203.0.113.1");
   ztk_rng g;
   uint8_t seed[32] = {1};
@@ -41,10 +45,10 @@ static void test_mapping_and_filtering(void **state)
                                 ZTK_NAT_PORT_RESTRICTED, ZTK_NAT_SYMMETRIC};
   /* expected verdicts for: same remote, same IP other port, other IP */
   const int want[4][3] = {
-    {ZTK_DROP_NONE, ZTK_DROP_NONE, ZTK_DROP_NONE},
-    {ZTK_DROP_NONE, ZTK_DROP_NONE, ZTK_DROP_NAT_FILTER},
-    {ZTK_DROP_NONE, ZTK_DROP_NAT_FILTER, ZTK_DROP_NAT_FILTER},
-    {ZTK_DROP_NONE, ZTK_DROP_NAT_FILTER, ZTK_DROP_NAT_FILTER},
+      {ZTK_DROP_NONE, ZTK_DROP_NONE, ZTK_DROP_NONE},
+      {ZTK_DROP_NONE, ZTK_DROP_NONE, ZTK_DROP_NAT_FILTER},
+      {ZTK_DROP_NONE, ZTK_DROP_NAT_FILTER, ZTK_DROP_NAT_FILTER},
+      {ZTK_DROP_NONE, ZTK_DROP_NAT_FILTER, ZTK_DROP_NAT_FILTER},
   };
   for (int t = 0; t < 4; t++) {
     ztk_nat *n = new_nat(types[t], ZTK_NAT_PORTS_SEQUENTIAL);
@@ -78,7 +82,7 @@ static void test_port_allocation(void **state)
   assert_int_equal(out(seq, 0, "10.0.0.3/40003", "1.2.3.4/1"), 40001);
   assert_int_equal(out(pre, 0, "10.0.0.2/40003", "1.2.3.4/1"), 40003); /* preserved */
   assert_int_equal(out(pre, 0, "10.0.0.3/40003", "1.2.3.4/1"), 40000); /* taken: sequential */
-  assert_int_equal(out(pre, 0, "10.0.0.4/9993", "1.2.3.4/1"), 40001); /* outside the range */
+  assert_int_equal(out(pre, 0, "10.0.0.4/9993", "1.2.3.4/1"), 40001);  /* outside the range */
   for (int i = 0; i < 5; i++) { /* random, but the same seed gives the same ports */
     char src[32];
     snprintf(src, sizeof src, "10.0.0.%d/9993", i + 2);
@@ -115,8 +119,8 @@ static void test_timeouts_and_limits(void **state)
   assert_int_equal(ztk_nat_counters_of(n)->full, 1);
   ztk_nat_del(n);
   /* with inbound refresh, steady inbound traffic keeps the mapping */
-  ztk_nat_config cfg = {.type = ZTK_NAT_ADDRESS_RESTRICTED, .timeout_us = ZTK_SEC(10),
-                        .inbound_refresh = true};
+  ztk_nat_config cfg = {
+      .type = ZTK_NAT_ADDRESS_RESTRICTED, .timeout_us = ZTK_SEC(10), .inbound_refresh = true};
   ztk_rng g = {{1, 2, 3, 4}};
   ztk_inaddr pubip = fx_ip("203.0.113.9");
   assert_int_equal(ztk_nat_new(&n, &cfg, &pubip, &g), 0);
@@ -136,8 +140,8 @@ static void test_timeouts_and_limits(void **state)
 static void test_port_exhaustion(void **state)
 {
   /* four public ports, room for eight mappings: the fifth symmetric mapping finds no port */
-  ztk_nat_config cfg = {.type = ZTK_NAT_SYMMETRIC, .port_min = 40000, .port_max = 40003,
-                        .max_mappings = 8};
+  ztk_nat_config cfg = {
+      .type = ZTK_NAT_SYMMETRIC, .port_min = 40000, .port_max = 40003, .max_mappings = 8};
   ztk_inaddr pubip = fx_ip("203.0.113.1"), i = fx_ip("10.0.0.2/9993"), pub;
   ztk_rng g = {{1, 2, 3, 4}};
   ztk_nat *n;
@@ -175,9 +179,11 @@ static void punch_setup(punch *p, ztk_nat_type ta, ztk_nat_type tb)
   fx_link(&p->f, p->server, (uint32_t)core, &WAN);
   ztk_nat_config ca = {.type = ta}, cb = {.type = tb};
   assert_int_equal(ztk_topo_site_add(p->f.n, (uint32_t)core, ZTK_NET_PUBLIC, 0xcb007101, &ca, 1,
-                                     0xc0a80102, &WAN, NULL, &p->sa), 0);
+                                     0xc0a80102, &WAN, NULL, &p->sa),
+                   0);
   assert_int_equal(ztk_topo_site_add(p->f.n, (uint32_t)core, ZTK_NET_PUBLIC, 0xcb007102, &cb, 1,
-                                     0xc0a80102, &WAN, NULL, &p->sb), 0);
+                                     0xc0a80102, &WAN, NULL, &p->sb),
+                   0);
   p->a = p->sa.first_host;
   p->b = p->sb.first_host;
   p->log.n = 0;
@@ -239,14 +245,14 @@ static bool punch_run(ztk_nat_type ta, ztk_nat_type tb)
 
 static void test_hole_punching_matrix(void **state)
 {
-  const ztk_nat_type t[] = {ZTK_NAT_FULL_CONE, ZTK_NAT_ADDRESS_RESTRICTED,
-                            ZTK_NAT_PORT_RESTRICTED, ZTK_NAT_SYMMETRIC};
+  const ztk_nat_type t[] = {ZTK_NAT_FULL_CONE, ZTK_NAT_ADDRESS_RESTRICTED, ZTK_NAT_PORT_RESTRICTED,
+                            ZTK_NAT_SYMMETRIC};
   /* FC, AR, PR, SYM: only symmetric <-> port-restricted and symmetric <-> symmetric fail */
   const bool works[4][4] = {
-    {true, true, true, true},
-    {true, true, true, true},
-    {true, true, true, false},
-    {true, true, false, false},
+      {true, true, true, true},
+      {true, true, true, true},
+      {true, true, true, false},
+      {true, true, false, false},
   };
   for (int i = 0; i < 4; i++)
     for (int j = 0; j < 4; j++) {
@@ -263,13 +269,10 @@ static void test_hairpin_and_ttl(void **state)
     fx f;
     fx_log log = {.n = 0};
     fx_init(&f, 3);
-    int core = ztk_net_add_router(f.n);
-    uint32_t s = fx_host(&f, ZTK_NET_PUBLIC, "198.51.100.1");
-    fx_link(&f, s, (uint32_t)core, &WAN);
     ztk_nat_config cfg = {.type = ZTK_NAT_FULL_CONE, .hairpin = hp == 1};
-    ztk_topo_site site;
-    assert_int_equal(ztk_topo_site_add(f.n, (uint32_t)core, ZTK_NET_PUBLIC, 0xcb007101, &cfg, 2,
-                                       0xc0a80102, &WAN, NULL, &site), 0);
+    fx_site w = fx_server_site(&f, &WAN, &cfg, 2, &WAN);
+    ztk_topo_site site = w.site;
+    uint32_t s = w.server;
     uint32_t a = site.first_host, b = a + 1;
     fx_listen(&f, &log, a);
     fx_listen(&f, &log, b);
@@ -310,13 +313,10 @@ static void test_mapping_timeout_in_fabric(void **state)
   fx f;
   fx_log log = {.n = 0};
   fx_init(&f, 5);
-  int core = ztk_net_add_router(f.n);
-  uint32_t s = fx_host(&f, ZTK_NET_PUBLIC, "198.51.100.1");
-  fx_link(&f, s, (uint32_t)core, &WAN);
   ztk_nat_config cfg = {.type = ZTK_NAT_FULL_CONE, .timeout_us = ZTK_SEC(10)};
-  ztk_topo_site site;
-  assert_int_equal(ztk_topo_site_add(f.n, (uint32_t)core, ZTK_NET_PUBLIC, 0xcb007101, &cfg, 1,
-                                     0xc0a80102, &WAN, NULL, &site), 0);
+  fx_site w = fx_server_site(&f, &WAN, &cfg, 1, &WAN);
+  ztk_topo_site site = w.site;
+  uint32_t s = w.server;
   fx_listen(&f, &log, site.first_host);
   fx_listen(&f, &log, s);
   fx_send(&f, site.first_host, "192.168.1.2/9993", "198.51.100.1/7000", 0, 'a', 4);
@@ -335,10 +335,10 @@ static void test_mapping_timeout_in_fabric(void **state)
 int main(void)
 {
   const struct CMUnitTest tests[] = {
-    cmocka_unit_test(test_mapping_and_filtering), cmocka_unit_test(test_port_allocation),
-    cmocka_unit_test(test_timeouts_and_limits),   cmocka_unit_test(test_port_exhaustion),
-    cmocka_unit_test(test_hole_punching_matrix),  cmocka_unit_test(test_hairpin_and_ttl),
-    cmocka_unit_test(test_mapping_timeout_in_fabric),
+      cmocka_unit_test(test_mapping_and_filtering),     cmocka_unit_test(test_port_allocation),
+      cmocka_unit_test(test_timeouts_and_limits),       cmocka_unit_test(test_port_exhaustion),
+      cmocka_unit_test(test_hole_punching_matrix),      cmocka_unit_test(test_hairpin_and_ttl),
+      cmocka_unit_test(test_mapping_timeout_in_fabric),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -4,7 +4,17 @@
 
 #include <pcap/pcap.h>
 
-#include "sim/topo.h"
+/* Two public hosts 10.0.0.1 (*a) and 10.0.0.2 (*b) on one link with params p. Returns it. */
+static uint32_t pair(fx *f, uint64_t seed, const ztk_link_params *ab, const ztk_link_params *ba,
+                     uint32_t *a, uint32_t *b)
+{
+  fx_init(f, seed);
+  *a = fx_host(f, ZTK_NET_PUBLIC, "10.0.0.1");
+  *b = fx_host(f, ZTK_NET_PUBLIC, "10.0.0.2");
+  int l = ztk_net_link(f->n, *a, *b, ab, ba);
+  assert_true(l >= 0);
+  return (uint32_t)l;
+}
 
 static void test_elements_and_addresses(void **state)
 {
@@ -55,9 +65,8 @@ static void test_elements_and_addresses(void **state)
 static void test_send_rules(void **state)
 {
   fx f;
-  fx_init(&f, 1);
-  uint32_t a = fx_host(&f, ZTK_NET_PUBLIC, "10.0.0.1"), b = fx_host(&f, ZTK_NET_PUBLIC, "10.0.0.2");
-  fx_link(&f, a, b, NULL);
+  uint32_t a, b;
+  pair(&f, 1, NULL, NULL, &a, &b);
   ztk_inaddr src = fx_ip("10.0.0.1/1"), dst = fx_ip("10.0.0.2/2"), other = fx_ip("10.0.0.2/1");
   ztk_inaddr v6 = fx_ip("2001:db8::2/2"), p0 = fx_ip("10.0.0.2/0");
   static uint8_t big[ZTK_NET_MAX_PAYLOAD + 1];
@@ -82,10 +91,9 @@ static void test_asymmetric_links(void **state)
 {
   fx f;
   fx_log log = {.n = 0};
-  fx_init(&f, 2);
-  uint32_t a = fx_host(&f, ZTK_NET_PUBLIC, "10.0.0.1"), b = fx_host(&f, ZTK_NET_PUBLIC, "10.0.0.2");
+  uint32_t a, b;
   ztk_link_params ab = {.latency_us = 10000}, ba = {.latency_us = 50000, .loss = 1};
-  uint32_t l = (uint32_t)ztk_net_link(f.n, a, b, &ab, &ba);
+  uint32_t l = pair(&f, 2, &ab, &ba, &a, &b);
   fx_listen(&f, &log, a);
   fx_listen(&f, &log, b);
   fx_send(&f, a, "10.0.0.1/1", "10.0.0.2/2", 0, 'a', 100);
@@ -117,9 +125,8 @@ static void test_link_state(void **state)
 {
   fx f;
   fx_log log = {.n = 0};
-  fx_init(&f, 3);
-  uint32_t a = fx_host(&f, ZTK_NET_PUBLIC, "10.0.0.1"), b = fx_host(&f, ZTK_NET_PUBLIC, "10.0.0.2");
-  uint32_t l = fx_link(&f, a, b, NULL);
+  uint32_t a, b;
+  uint32_t l = pair(&f, 3, NULL, NULL, &a, &b);
   fx_listen(&f, &log, b);
   ztk_net_op down = {ZTK_NET_OP_LINK_DOWN, l, 0, 0, false, 0};
   ztk_net_op up = {ZTK_NET_OP_LINK_UP, l, 0, -1, false, 0};
@@ -242,34 +249,34 @@ static void test_inflight_limit_and_teardown(void **state)
 /* A small scenario whose every trace line is pinned: send, nat, queue, dup, corrupt, recv,
  * drop and a fabric change. Any change to the line formats or the event order shows here. */
 static const char *const GOLDEN[] = {
-  "0.000000 send p=0 h=4 192.168.1.2/9993>198.51.100.1/7000 len=100 ttl=64",
-  "0.000000 nat p=0 n=2 192.168.1.2/9993>198.51.100.1/7000 => 203.0.113.1/1024>198.51.100.1/7000",
-  "0.001128 recv p=0 h=1 203.0.113.1/1024>198.51.100.1/7000 len=100 ttl=62",
-  "0.010000 send p=1 h=1 198.51.100.1/7000>203.0.113.1/1024 len=100 ttl=64",
-  "0.010000 send p=2 h=1 198.51.100.1/7000>203.0.113.1/1024 len=100 ttl=64",
-  "0.010000 queue p=2 l=0/0 backlog=128",
-  "0.010000 send p=3 h=1 198.51.100.1/7000>203.0.113.1/2000 len=100 ttl=64",
-  "0.010000 queue p=3 l=0/0 backlog=256",
-  "0.011128 dup p=1 copy=4 l=1/0",
-  "0.011128 corrupt p=4 l=1/0",
-  "0.011128 corrupt p=1 l=1/0",
-  "0.011128 nat p=1 n=2 198.51.100.1/7000>203.0.113.1/1024 => 198.51.100.1/7000>192.168.1.2/9993",
-  "0.011128 recv p=1 h=4 198.51.100.1/7000>192.168.1.2/9993 len=100 ttl=62",
-  "0.011178 nat p=4 n=2 198.51.100.1/7000>203.0.113.1/1024 => 198.51.100.1/7000>192.168.1.2/9993",
-  "0.011178 recv p=4 h=4 198.51.100.1/7000>192.168.1.2/9993 len=100 ttl=62",
-  "0.011256 dup p=2 copy=5 l=1/0",
-  "0.011256 corrupt p=5 l=1/0",
-  "0.011256 corrupt p=2 l=1/0",
-  "0.011256 nat p=2 n=2 198.51.100.1/7000>203.0.113.1/1024 => 198.51.100.1/7000>192.168.1.2/9993",
-  "0.011256 recv p=2 h=4 198.51.100.1/7000>192.168.1.2/9993 len=100 ttl=62",
-  "0.011306 nat p=5 n=2 198.51.100.1/7000>203.0.113.1/1024 => 198.51.100.1/7000>192.168.1.2/9993",
-  "0.011306 recv p=5 h=4 198.51.100.1/7000>192.168.1.2/9993 len=100 ttl=62",
-  "0.011384 dup p=3 copy=6 l=1/0",
-  "0.011384 corrupt p=6 l=1/0",
-  "0.011384 corrupt p=3 l=1/0",
-  "0.011384 drop p=3 at=2 reason=nat-nomap",
-  "0.011434 drop p=6 at=2 reason=nat-nomap",
-  "0.050000 net link-down a=99 b=0 dir=0 both=0 v=0 err=ZTK_ENOTFOUND",
+    "0.000000 send p=0 h=4 192.168.1.2/9993>198.51.100.1/7000 len=100 ttl=64",
+    "0.000000 nat p=0 n=2 192.168.1.2/9993>198.51.100.1/7000 => 203.0.113.1/1024>198.51.100.1/7000",
+    "0.001128 recv p=0 h=1 203.0.113.1/1024>198.51.100.1/7000 len=100 ttl=62",
+    "0.010000 send p=1 h=1 198.51.100.1/7000>203.0.113.1/1024 len=100 ttl=64",
+    "0.010000 send p=2 h=1 198.51.100.1/7000>203.0.113.1/1024 len=100 ttl=64",
+    "0.010000 queue p=2 l=0/0 backlog=128",
+    "0.010000 send p=3 h=1 198.51.100.1/7000>203.0.113.1/2000 len=100 ttl=64",
+    "0.010000 queue p=3 l=0/0 backlog=256",
+    "0.011128 dup p=1 copy=4 l=1/0",
+    "0.011128 corrupt p=4 l=1/0",
+    "0.011128 corrupt p=1 l=1/0",
+    "0.011128 nat p=1 n=2 198.51.100.1/7000>203.0.113.1/1024 => 198.51.100.1/7000>192.168.1.2/9993",
+    "0.011128 recv p=1 h=4 198.51.100.1/7000>192.168.1.2/9993 len=100 ttl=62",
+    "0.011178 nat p=4 n=2 198.51.100.1/7000>203.0.113.1/1024 => 198.51.100.1/7000>192.168.1.2/9993",
+    "0.011178 recv p=4 h=4 198.51.100.1/7000>192.168.1.2/9993 len=100 ttl=62",
+    "0.011256 dup p=2 copy=5 l=1/0",
+    "0.011256 corrupt p=5 l=1/0",
+    "0.011256 corrupt p=2 l=1/0",
+    "0.011256 nat p=2 n=2 198.51.100.1/7000>203.0.113.1/1024 => 198.51.100.1/7000>192.168.1.2/9993",
+    "0.011256 recv p=2 h=4 198.51.100.1/7000>192.168.1.2/9993 len=100 ttl=62",
+    "0.011306 nat p=5 n=2 198.51.100.1/7000>203.0.113.1/1024 => 198.51.100.1/7000>192.168.1.2/9993",
+    "0.011306 recv p=5 h=4 198.51.100.1/7000>192.168.1.2/9993 len=100 ttl=62",
+    "0.011384 dup p=3 copy=6 l=1/0",
+    "0.011384 corrupt p=6 l=1/0",
+    "0.011384 corrupt p=3 l=1/0",
+    "0.011384 drop p=3 at=2 reason=nat-nomap",
+    "0.011434 drop p=6 at=2 reason=nat-nomap",
+    "0.050000 net link-down a=99 b=0 dir=0 both=0 v=0 err=ZTK_ENOTFOUND",
 };
 
 static void test_trace_lines(void **state)
@@ -281,16 +288,13 @@ static void test_trace_lines(void **state)
   assert_int_equal(ztk_trace_new(&tr, NULL, 1 << 16), 0);
   ztk_net_set_trace(f.n, tr);
   assert_ptr_equal(ztk_net_trace(f.n), tr);
-  int core = ztk_net_add_router(f.n);
-  uint32_t s = fx_host(&f, ZTK_NET_PUBLIC, "198.51.100.1");
   ztk_link_params access = {.latency_us = 1000, .rate_bps = 8000000};
-  fx_link(&f, s, (uint32_t)core, &access);
   ztk_nat_config cfg = {.type = ZTK_NAT_PORT_RESTRICTED};
-  ztk_topo_site site;
-  assert_int_equal(ztk_topo_site_add(f.n, (uint32_t)core, ZTK_NET_PUBLIC, 0xcb007101, &cfg, 1,
-                                     0xc0a80102, NULL, NULL, &site), 0);
+  fx_site w = fx_server_site(&f, &access, &cfg, 1, NULL);
+  uint32_t s = w.server;
+  ztk_topo_site site = w.site;
   ztk_link_params noisy = {.dup = 1, .dup_delay_us = 50, .corrupt = 1};
-  int64_t wan = ztk_net_find_link(f.n, (uint32_t)core, site.nat);
+  int64_t wan = ztk_net_find_link(f.n, w.core, site.nat);
   assert_int_equal(ztk_net_link_set(f.n, (uint32_t)wan, 0, &noisy), 0); /* core -> NAT only */
   fx_listen(&f, &log, s);
   fx_listen(&f, &log, site.first_host);
@@ -341,13 +345,10 @@ static void test_captures(void **state)
   fx_log log = {.n = 0};
   ztk_pcap *wire, *hc;
   fx_init(&f, 9);
-  int core = ztk_net_add_router(f.n);
-  uint32_t s = fx_host(&f, ZTK_NET_PUBLIC, "198.51.100.1");
-  fx_link(&f, s, (uint32_t)core, NULL);
   ztk_nat_config cfg = {.type = ZTK_NAT_FULL_CONE};
-  ztk_topo_site site;
-  assert_int_equal(ztk_topo_site_add(f.n, (uint32_t)core, ZTK_NET_PUBLIC, 0xcb007101, &cfg, 1,
-                                     0xc0a80102, NULL, NULL, &site), 0);
+  fx_site w = fx_server_site(&f, NULL, &cfg, 1, NULL);
+  uint32_t s = w.server;
+  ztk_topo_site site = w.site;
   assert_int_equal(ztk_pcap_open(&wire, WIRE, ZTK_PCAP_UNDERLAY, 0), 0);
   assert_int_equal(ztk_pcap_open(&hc, HOSTCAP, ZTK_PCAP_UNDERLAY, 0), 0);
   assert_int_equal(ztk_net_capture(f.n, ZTK_NET_NONE, wire), 0);
@@ -372,15 +373,15 @@ static void test_captures(void **state)
 int main(void)
 {
   const struct CMUnitTest tests[] = {
-    cmocka_unit_test(test_elements_and_addresses),
-    cmocka_unit_test(test_send_rules),
-    cmocka_unit_test(test_asymmetric_links),
-    cmocka_unit_test(test_link_state),
-    cmocka_unit_test(test_routing),
-    cmocka_unit_test(test_ttl_and_loopback),
-    cmocka_unit_test(test_inflight_limit_and_teardown),
-    cmocka_unit_test(test_trace_lines),
-    cmocka_unit_test(test_captures),
+      cmocka_unit_test(test_elements_and_addresses),
+      cmocka_unit_test(test_send_rules),
+      cmocka_unit_test(test_asymmetric_links),
+      cmocka_unit_test(test_link_state),
+      cmocka_unit_test(test_routing),
+      cmocka_unit_test(test_ttl_and_loopback),
+      cmocka_unit_test(test_inflight_limit_and_teardown),
+      cmocka_unit_test(test_trace_lines),
+      cmocka_unit_test(test_captures),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -95,7 +95,7 @@ static unsigned all_pairs(world *w, int64_t t)
   return bits;
 }
 
-#define PAIR(i, j) (1u << ((i) * 4 + (j)))
+#define PAIR(i, j) (1u << ((i)*4 + (j)))
 #define ALL (0xffffu & ~(PAIR(0, 0) | PAIR(1, 1) | PAIR(2, 2) | PAIR(3, 3)))
 #define CROSS_LR (PAIR(0, 2) | PAIR(0, 3) | PAIR(1, 2) | PAIR(1, 3))
 #define CROSS_RL (PAIR(2, 0) | PAIR(3, 0) | PAIR(2, 1) | PAIR(3, 1))
@@ -150,9 +150,9 @@ static void test_timed_and_in_flight(void **state)
 int main(void)
 {
   const struct CMUnitTest tests[] = {
-    cmocka_unit_test(test_groups_and_cuts),
-    cmocka_unit_test(test_fabric_cuts),
-    cmocka_unit_test(test_timed_and_in_flight),
+      cmocka_unit_test(test_groups_and_cuts),
+      cmocka_unit_test(test_fabric_cuts),
+      cmocka_unit_test(test_timed_and_in_flight),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

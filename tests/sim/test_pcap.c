@@ -92,16 +92,23 @@ static void check_v6(const uint8_t *pkt, size_t len)
   assert_int_equal(finish(fold(fold(0, pseudo, 40), udp, 108)), 0xffff);
 }
 
+/* Opens a capture, checks it is Ethernet and reads its first record. */
+static pcap_t *open_first(const char *path, struct pcap_pkthdr **h, const u_char **data)
+{
+  char err[PCAP_ERRBUF_SIZE];
+  pcap_t *p = pcap_open_offline(path, err);
+  assert_non_null(p);
+  assert_int_equal(pcap_datalink(p), DLT_EN10MB);
+  assert_int_equal(pcap_next_ex(p, h, data), 1);
+  return p;
+}
+
 static void test_underlay_readback(void **state)
 {
   write_underlay();
-  char err[PCAP_ERRBUF_SIZE];
-  pcap_t *p = pcap_open_offline(UNDERLAY, err);
-  assert_non_null(p);
-  assert_int_equal(pcap_datalink(p), DLT_EN10MB);
   struct pcap_pkthdr *h;
   const u_char *data;
-  assert_int_equal(pcap_next_ex(p, &h, &data), 1);
+  pcap_t *p = open_first(UNDERLAY, &h, &data);
   assert_int_equal(h->ts.tv_sec, 1700000001);
   assert_int_equal(h->ts.tv_usec, 500000);
   check_v4(data, h->caplen);
@@ -125,13 +132,9 @@ static void test_frames(void **state)
   ztk_inaddr_parse(&a, "10.0.0.1/1");
   assert_int_equal(ztk_pcap_udp(w, 0, 0, 0, &a, &a, 0, 0, frame, 1), ZTK_EINVAL);
   ztk_pcap_close(w);
-  char err[PCAP_ERRBUF_SIZE];
-  pcap_t *p = pcap_open_offline(FRAMES, err);
-  assert_non_null(p);
-  assert_int_equal(pcap_datalink(p), DLT_EN10MB);
   struct pcap_pkthdr *h;
   const u_char *data;
-  assert_int_equal(pcap_next_ex(p, &h, &data), 1);
+  pcap_t *p = open_first(FRAMES, &h, &data);
   assert_int_equal(h->ts.tv_usec, 42);
   assert_int_equal(h->caplen, sizeof frame);
   assert_memory_equal(data, frame, sizeof frame);
@@ -164,9 +167,9 @@ static void test_tshark(void **state)
 int main(void)
 {
   const struct CMUnitTest tests[] = {
-    cmocka_unit_test(test_underlay_readback),
-    cmocka_unit_test(test_frames),
-    cmocka_unit_test(test_tshark),
+      cmocka_unit_test(test_underlay_readback),
+      cmocka_unit_test(test_frames),
+      cmocka_unit_test(test_tshark),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

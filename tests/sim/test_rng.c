@@ -5,8 +5,8 @@
 #include <string.h>
 
 #include "sim/rng.h"
-#include "ztkit/types.h"
 #include "ztkit/error.h"
+#include "ztkit/types.h"
 
 static void test_streams(void **state)
 {
@@ -179,10 +179,10 @@ static void test_fill(void **state)
 int main(void)
 {
   const struct CMUnitTest tests[] = {
-    cmocka_unit_test(test_streams),       cmocka_unit_test(test_golden),
-    cmocka_unit_test(test_independence),  cmocka_unit_test(test_below_and_unit),
-    cmocka_unit_test(test_distributions), cmocka_unit_test(test_ln_exp),
-    cmocka_unit_test(test_fill),
+      cmocka_unit_test(test_streams),       cmocka_unit_test(test_golden),
+      cmocka_unit_test(test_independence),  cmocka_unit_test(test_below_and_unit),
+      cmocka_unit_test(test_distributions), cmocka_unit_test(test_ln_exp),
+      cmocka_unit_test(test_fill),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

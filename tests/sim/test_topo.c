@@ -128,10 +128,10 @@ static void test_sites(void **state)
 int main(void)
 {
   const struct CMUnitTest tests[] = {
-    cmocka_unit_test(test_star),
-    cmocka_unit_test(test_line),
-    cmocka_unit_test(test_random),
-    cmocka_unit_test(test_sites),
+      cmocka_unit_test(test_star),
+      cmocka_unit_test(test_line),
+      cmocka_unit_test(test_random),
+      cmocka_unit_test(test_sites),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -99,9 +99,9 @@ static void test_compare(void **state)
 int main(void)
 {
   const struct CMUnitTest tests[] = {
-    cmocka_unit_test(test_format_and_hash),
-    cmocka_unit_test(test_long_line),
-    cmocka_unit_test(test_compare),
+      cmocka_unit_test(test_format_and_hash),
+      cmocka_unit_test(test_long_line),
+      cmocka_unit_test(test_compare),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

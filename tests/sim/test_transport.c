@@ -5,7 +5,6 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
-#include "sim/topo.h"
 #include "sim/transport.h"
 
 static socklen_t sa(const char *text, struct sockaddr_storage *ss)
@@ -33,18 +32,14 @@ static world *setup(uint32_t inbox)
   static world w;
   memset(&w, 0, sizeof w);
   fx_init(&w.f, 21);
-  int core = ztk_net_add_router(w.f.n);
-  w.pub = fx_host(&w.f, ZTK_NET_PUBLIC, "198.51.100.1");
+  ztk_link_params wan = {.latency_us = 5000};
+  ztk_nat_config cfg = {.type = ZTK_NAT_FULL_CONE};
+  fx_site s = fx_server_site(&w.f, &wan, &cfg, 1, &wan);
+  w.pub = s.server;
   ztk_inaddr v6 = fx_ip("2001:db8::1");
   assert_int_equal(ztk_net_add_addr(w.f.n, w.pub, &v6), 0);
-  ztk_link_params wan = {.latency_us = 5000};
-  fx_link(&w.f, w.pub, (uint32_t)core, &wan);
-  ztk_nat_config cfg = {.type = ZTK_NAT_FULL_CONE};
-  ztk_topo_site site;
-  assert_int_equal(ztk_topo_site_add(w.f.n, (uint32_t)core, ZTK_NET_PUBLIC, 0xcb007101, &cfg, 1,
-                                     0xc0a80102, &wan, NULL, &site), 0);
-  w.inside = site.first_host;
-  w.nat = site.nat;
+  w.inside = s.site.first_host;
+  w.nat = s.site.nat;
   assert_int_equal(ztk_simtp_new(&w.tp, w.f.n, w.pub, inbox, on_rx, &w), 0);
   assert_int_equal(ztk_simtp_new(&w.ti, w.f.n, w.inside, 0, NULL, NULL), 0);
   return &w;
@@ -55,6 +50,15 @@ static void teardown(world *w)
   ztk_transport_close(w->tp);
   ztk_transport_close(w->ti);
   fx_free(&w->f);
+}
+
+/* Binds 0.0.0.0/9993 on both transports. */
+static void bind_both(world *w)
+{
+  struct sockaddr_storage ss;
+  socklen_t l = sa("0.0.0.0/9993", &ss);
+  assert_int_equal(ztk_transport_bind(w->tp, (struct sockaddr *)&ss, l), 0);
+  assert_int_equal(ztk_transport_bind(w->ti, (struct sockaddr *)&ss, l), 0);
 }
 
 static void test_bind(void **state)
@@ -89,9 +93,8 @@ static void test_bind(void **state)
 static void test_send_recv(void **state)
 {
   world *w = setup(0);
-  struct sockaddr_storage ss, to;
-  assert_int_equal(ztk_transport_bind(w->tp, (struct sockaddr *)&ss, sa("0.0.0.0/9993", &ss)), 0);
-  assert_int_equal(ztk_transport_bind(w->ti, (struct sockaddr *)&ss, sa("0.0.0.0/9993", &ss)), 0);
+  struct sockaddr_storage to;
+  bind_both(w);
   socklen_t tl = sa("198.51.100.1/9993", &to);
   assert_int_equal(ztk_transport_send(w->ti, -1, (struct sockaddr *)&to, tl, "hello", 5, 0), 0);
   fx_run(&w->f, ZTK_MS(100));
@@ -110,7 +113,8 @@ static void test_send_recv(void **state)
   assert_int_equal(ztk_transport_recv(w->tp, &d, 1), 0);
   /* reply to where it came from: through the NAT mapping back to the inside host */
   assert_int_equal(ztk_transport_send(w->tp, 0, (struct sockaddr *)&d.from,
-                                      sizeof(struct sockaddr_in), "world", 5, 0), 0);
+                                      sizeof(struct sockaddr_in), "world", 5, 0),
+                   0);
   fx_run(&w->f, ZTK_MS(200));
   assert_int_equal(ztk_transport_recv(w->ti, &d, 1), 1);
   assert_memory_equal(buf, "world", 5);
@@ -118,8 +122,7 @@ static void test_send_recv(void **state)
   ztk_inaddr server = fx_ip("198.51.100.1/9993");
   assert_true(ztk_inaddr_eq(&from, &server));
   /* errors */
-  assert_int_equal(ztk_transport_send(w->tp, 7, (struct sockaddr *)&to, tl, "x", 1, 0),
-                   ZTK_EINVAL);
+  assert_int_equal(ztk_transport_send(w->tp, 7, (struct sockaddr *)&to, tl, "x", 1, 0), ZTK_EINVAL);
   assert_int_equal(ztk_transport_send(w->tp, 0, NULL, 0, "x", 1, 0), ZTK_EINVAL);
   socklen_t l6 = sa("2001:db8::9/9993", &to);
   assert_int_equal(ztk_transport_send(w->tp, 0, (struct sockaddr *)&to, l6, "x", 1, 0),
@@ -137,7 +140,8 @@ static void test_ipv6(void **state)
   assert_int_equal(ztk_transport_bind(w->tp, (struct sockaddr *)&ss, sa("::/9993", &ss)), 0);
   assert_int_equal(ztk_transport_bind(w->ti, (struct sockaddr *)&ss, sa("::/9993", &ss)), 0);
   assert_int_equal(ztk_transport_send(w->tp, -1, (struct sockaddr *)&to,
-                                      sa("2001:db8::2/9993", &to), "six", 3, 0), 0);
+                                      sa("2001:db8::2/9993", &to), "six", 3, 0),
+                   0);
   fx_run(&w->f, ZTK_MS(100));
   uint8_t buf[8];
   ztk_datagram d = {.data = buf, .cap = sizeof buf};
@@ -154,13 +158,11 @@ static void test_ipv6(void **state)
 static void test_inbox_and_drops(void **state)
 {
   world *w = setup(4);
-  struct sockaddr_storage ss, to;
-  assert_int_equal(ztk_transport_bind(w->tp, (struct sockaddr *)&ss, sa("0.0.0.0/9993", &ss)), 0);
-  assert_int_equal(ztk_transport_bind(w->ti, (struct sockaddr *)&ss, sa("0.0.0.0/9993", &ss)), 0);
+  struct sockaddr_storage to;
+  bind_both(w);
   socklen_t tl = sa("198.51.100.1/9993", &to);
   for (int i = 0; i < 6; i++)
-    assert_int_equal(ztk_transport_send(w->ti, 0, (struct sockaddr *)&to, tl, "abcdefgh", 8, 0),
-                     0);
+    assert_int_equal(ztk_transport_send(w->ti, 0, (struct sockaddr *)&to, tl, "abcdefgh", 8, 0), 0);
   tl = sa("198.51.100.1/4444", &to);
   assert_int_equal(ztk_transport_send(w->ti, 0, (struct sockaddr *)&to, tl, "x", 1, 0), 0);
   fx_run(&w->f, ZTK_MS(100));
@@ -199,9 +201,8 @@ static void test_inbox_and_drops(void **state)
 static void test_ttl_probe(void **state)
 {
   world *w = setup(0);
-  struct sockaddr_storage ss, to;
-  assert_int_equal(ztk_transport_bind(w->ti, (struct sockaddr *)&ss, sa("0.0.0.0/9993", &ss)), 0);
-  assert_int_equal(ztk_transport_bind(w->tp, (struct sockaddr *)&ss, sa("0.0.0.0/9993", &ss)), 0);
+  struct sockaddr_storage to;
+  bind_both(w);
   socklen_t tl = sa("198.51.100.1/9993", &to);
   /* the NAT-opening junk packet: TTL 2 passes the NAT (creating the mapping), dies after */
   assert_int_equal(ztk_transport_send(w->ti, 0, (struct sockaddr *)&to, tl, "j", 1, 2), 0);
@@ -212,8 +213,9 @@ static void test_ttl_probe(void **state)
   assert_int_equal(ztk_nat_peek(ztk_net_nat(w->f.n, w->nat), ZTK_MS(100), &in, &rem, &pub), 0);
   /* the mapping is open: the server reaches the inside host through it */
   ztk_inaddr_to_sockaddr(&pub, &to);
-  assert_int_equal(ztk_transport_send(w->tp, 0, (struct sockaddr *)&to,
-                                      sizeof(struct sockaddr_in), "in", 2, 0), 0);
+  assert_int_equal(
+      ztk_transport_send(w->tp, 0, (struct sockaddr *)&to, sizeof(struct sockaddr_in), "in", 2, 0),
+      0);
   fx_run(&w->f, ZTK_MS(200));
   assert_int_equal(ztk_simtp_pending(w->ti), 1);
   teardown(w);
@@ -222,11 +224,9 @@ static void test_ttl_probe(void **state)
 int main(void)
 {
   const struct CMUnitTest tests[] = {
-    cmocka_unit_test(test_bind),
-    cmocka_unit_test(test_send_recv),
-    cmocka_unit_test(test_ipv6),
-    cmocka_unit_test(test_inbox_and_drops),
-    cmocka_unit_test(test_ttl_probe),
+      cmocka_unit_test(test_bind),      cmocka_unit_test(test_send_recv),
+      cmocka_unit_test(test_ipv6),      cmocka_unit_test(test_inbox_and_drops),
+      cmocka_unit_test(test_ttl_probe),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
