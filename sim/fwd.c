@@ -159,9 +159,12 @@ int ztk_net_send(ztk_net *n, uint32_t e, const ztk_inaddr *src, const ztk_inaddr
     return ZTK_EINVAL;
   if (len > ZTK_NET_MAX_PAYLOAD)
     return ZTK_ERANGE;
+  host *h = host_of(n, e);
+  h->c.sent++;
+  h->c.bytes_sent += len;
   pkt *p = pkt_new(n, (uint32_t)len);
-  if (!p) {
-    host_of(n, e)->c.dropped[ZTK_DROP_FABRIC]++;
+  if (!p) { /* counted as sent and dropped, so the books still balance */
+    h->c.dropped[ZTK_DROP_FABRIC]++;
     return n->inflight >= n->cfg.max_inflight ? ZTK_EAGAIN : ZTK_ENOMEM;
   }
   memset(p, 0, sizeof *p);
@@ -174,9 +177,6 @@ int ztk_net_send(ztk_net *n, uint32_t e, const ztk_inaddr *src, const ztk_inaddr
   p->len = (uint32_t)len;
   if (len)
     memcpy(p->data, data, len);
-  host *h = host_of(n, e);
-  h->c.sent++;
-  h->c.bytes_sent += len;
   p->target = resolve(n, p->realm, dst);
   if (n->trace) {
     char pair[2 * ZTK_INADDR_STRLEN + 2];

@@ -408,6 +408,16 @@ int ztk_net_set_rx(ztk_net *n, uint32_t e, ztk_net_rx_fn fn, void *ctx)
   return 0;
 }
 
+int ztk_net_get_rx(const ztk_net *n, uint32_t e, ztk_net_rx_fn *fn, void **ctx)
+{
+  if (!is_host(n, e))
+    return ZTK_EINVAL;
+  const host *h = &n->hosts[n->elems[e].aux];
+  *fn = h->rx;
+  *ctx = h->rx_ctx;
+  return 0;
+}
+
 const ztk_host_counters *ztk_net_host_counters(const ztk_net *n, uint32_t e)
 {
   return is_host(n, e) ? &n->hosts[n->elems[e].aux].c : NULL;

@@ -67,8 +67,8 @@ typedef struct ztk_net_config {
 } ztk_net_config;
 
 /* Per-host counters. dropped[] counts datagrams this host sent that were dropped anywhere
- * (by reason), so a host's sent == delivered-somewhere + dropped + still in flight, with
- * duplicates counted as extra deliveries. */
+ * (by reason), so over all hosts: sent + duplicated == received + dropped + in flight. A send
+ * refused for lack of room in the fabric counts as sent and dropped (ZTK_DROP_FABRIC). */
 typedef struct ztk_host_counters {
   uint64_t sent, bytes_sent;         /* datagrams / payload bytes this host sent */
   uint64_t received, bytes_received; /* datagrams / payload bytes delivered to this host */
@@ -171,6 +171,10 @@ int ztk_net_set_rx(ztk_net *n, uint32_t e, ztk_net_rx_fn fn, void *ctx);
  * ZTK_NET_MAX_PAYLOAD), ZTK_EAGAIN (too many datagrams in flight), ZTK_ENOMEM. */
 int ztk_net_send(ztk_net *n, uint32_t e, const ztk_inaddr *src, const ztk_inaddr *dst, int ttl,
                  const void *data, size_t len);
+
+/* Host e's receive callback and its ctx (both NULL when none is set). Returns 0 or
+ * ZTK_EINVAL. */
+int ztk_net_get_rx(const ztk_net *n, uint32_t e, ztk_net_rx_fn *fn, void **ctx);
 
 const ztk_host_counters *ztk_net_host_counters(const ztk_net *n, uint32_t e);
 

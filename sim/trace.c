@@ -25,9 +25,13 @@ int ztk_trace_new(ztk_trace **out, FILE *file, size_t retain_bytes)
 {
   if (!out)
     return ZTK_EINVAL;
-  ztk_trace *t = calloc(1, sizeof *t);
+  /* libsodium's hash state must sit at its declared 64-byte alignment: it places its real state
+   * at an aligned offset inside, so a less aligned copy would run past its end */
+  size_t size = (sizeof(struct ztk_trace) + 63) & ~(size_t)63;
+  ztk_trace *t = aligned_alloc(64, size);
   if (!t)
     return ZTK_ENOMEM;
+  memset(t, 0, size);
   crypto_generichash_init(&t->hash, NULL, 0, 32);
   t->file = file;
   t->limit = retain_bytes;

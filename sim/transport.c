@@ -200,7 +200,10 @@ static int tp_local_addr(const ztk_transport *t, int k, struct sockaddr_storage 
 static void tp_close(ztk_transport *t)
 {
   simtp *s = (simtp *)t;
-  ztk_net_set_rx(s->net, s->host, NULL, NULL);
+  ztk_net_rx_fn fn;
+  void *ctx;
+  if (ztk_net_get_rx(s->net, s->host, &fn, &ctx) == 0 && ctx == s)
+    ztk_net_set_rx(s->net, s->host, NULL, NULL);
   for (uint32_t i = 0; i < s->count; i++)
     free(s->inbox[(s->head + i) % s->cap].data);
   free(s->inbox);
@@ -212,8 +215,12 @@ static const ztk_transport_ops OPS = {tp_bind, tp_send, tp_recv, NULL, tp_local_
 int ztk_simtp_new(ztk_transport **out, ztk_net *n, uint32_t e, uint32_t inbox_max,
                   ztk_simtp_notify_fn notify, void *ctx)
 {
-  if (!out || !n || ztk_net_kind(n, e) != ZTK_ELEM_HOST)
+  ztk_net_rx_fn fn;
+  void *ctx0;
+  if (!out || !n || ztk_net_get_rx(n, e, &fn, &ctx0) != 0)
     return ZTK_EINVAL;
+  if (fn)
+    return ZTK_EEXIST; /* the host already has a receiver (another transport?) */
   simtp *s = calloc(1, sizeof *s);
   if (!s)
     return ZTK_ENOMEM;

@@ -32,7 +32,8 @@
 typedef void (*ztk_simtp_notify_fn)(void *ctx, ztk_transport *t);
 
 /* Creates a transport for host e of n with an inbox of inbox_max datagrams (0: default).
- * notify is OPTIONAL. Returns 0 or one of: ZTK_EINVAL (e is not a host), ZTK_ENOMEM. */
+ * notify is OPTIONAL. Returns 0 or one of: ZTK_EINVAL (e is not a host), ZTK_EEXIST (the host
+ * already has a receive callback, e.g. another transport), ZTK_ENOMEM. */
 int ztk_simtp_new(ztk_transport **out, ztk_net *n, uint32_t e, uint32_t inbox_max,
                   ztk_simtp_notify_fn notify, void *ctx);
 

@@ -67,6 +67,9 @@ static void test_bind(void **state)
   struct sockaddr_storage ss;
   assert_string_equal(w->tp->kind, "sim");
   assert_int_equal(ztk_transport_fd(w->tp), -1);
+  ztk_transport *again;
+  assert_int_equal(ztk_simtp_new(&again, w->f.n, w->pub, 0, NULL, NULL), ZTK_EEXIST);
+  assert_int_equal(ztk_simtp_new(&again, w->f.n, w->nat, 0, NULL, NULL), ZTK_EINVAL);
   assert_int_equal(ztk_simtp_host(w->tp), w->pub);
   assert_int_equal(ztk_transport_bind(w->tp, (struct sockaddr *)&ss, sa("198.51.100.1/9993", &ss)),
                    0);
