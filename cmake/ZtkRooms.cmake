@@ -29,7 +29,7 @@ ztk_room(ztk_core core DEPS PkgConfig::SODIUM OpenSSL::Crypto PkgConfig::LZ4)
 ztk_room(ztk_transport transport)
 ztk_room(ztk_stack stack DEPS ztk_core ztk_lwip)
 ztk_room(ztk_api api DEPS ztk_core PkgConfig::JANSSON)
-ztk_room(ztk_sim sim DEPS ztk_core ztk_stack ztk_transport ztk_api PkgConfig::PCAP)
+ztk_room(ztk_sim sim DEPS ztk_core ztk_stack ztk_transport ztk_api PkgConfig::PCAP m)
 ztk_room(ztk_runtime runtime DEPS ztk_core ztk_stack ztk_transport ztk_api
          PkgConfig::MHD Threads::Threads)
 
@@ -39,7 +39,7 @@ set(ZTK_STATIC_ROOMS ztk_runtime ztk_sim ztk_api ztk_stack ztk_transport ztk_cor
 # One shared library with every room; only ZTK_API-marked symbols are exported.
 add_library(ztkit SHARED ${ZTK_ROOM_OBJECTS})
 target_link_libraries(ztkit PUBLIC PkgConfig::SODIUM OpenSSL::Crypto PkgConfig::LZ4
-  PkgConfig::JANSSON PkgConfig::MHD PkgConfig::PCAP Threads::Threads)
+  PkgConfig::JANSSON PkgConfig::MHD PkgConfig::PCAP Threads::Threads m)
 target_include_directories(ztkit INTERFACE
   $<BUILD_INTERFACE:${CMAKE_SOURCE_DIR}/include> $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>)
 set_target_properties(ztkit PROPERTIES VERSION ${PROJECT_VERSION} SOVERSION ${PROJECT_VERSION_MAJOR}
