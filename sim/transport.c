@@ -210,7 +210,13 @@ static void tp_close(ztk_transport *t)
   free(s);
 }
 
-static const ztk_transport_ops OPS = {tp_bind, tp_send, tp_recv, NULL, tp_local_addr, tp_close};
+static const ztk_transport_ops OPS = {
+  .bind = tp_bind,
+  .send = tp_send,
+  .recv = tp_recv,
+  .local_addr = tp_local_addr,
+  .close = tp_close,
+};
 
 int ztk_simtp_new(ztk_transport **out, ztk_net *n, uint32_t e, uint32_t inbox_max,
                   ztk_simtp_notify_fn notify, void *ctx)
