@@ -7,6 +7,8 @@
 
 #include <stdint.h>
 
+#include "core/util/cursor.h"
+
 #define ZTK_RULE_NOT 0x80
 #define ZTK_RULE_OR 0x40
 #define ZTK_RULE_TYPE_MASK 0x3f
@@ -108,5 +110,33 @@ typedef struct ztk_rule {
 } ztk_rule;
 
 static inline unsigned ztk_rule_type_of(const ztk_rule *r) { return r->t & ZTK_RULE_TYPE_MASK; }
+
+/* Binary form (core/network/rule.c), exactly as ZeroTierOne 1.14.1 writes and reads it:
+ * - ACTION_PRIORITY and every type without a field in §10.9 is written with length 0 (1.14.1
+ *   does not transmit qos_bucket; a read rule has qos_bucket 0);
+ * - INTEGER_RANGE carries start and start + end, both 64-bit;
+ * - a rule of an unknown type is kept (type byte only, fields zero) and its field bytes are
+ *   skipped by length, so the rules engine can apply the "unsupported match" flag;
+ * - a known type whose field length is larger than needed has the extra bytes skipped; one
+ *   whose field length is smaller is refused (1.14.1 would read into the next rule). */
+
+/* The number of field bytes written for a rule type (the low 6 bits of t). */
+unsigned ztk_rule_field_len(unsigned type);
+
+/* Appends one rule / count rules (errors are the writer's sticky ZTK_ENOSPACE). */
+void ztk_rule_write(ztk_wr *w, const ztk_rule *r);
+void ztk_rules_write(ztk_wr *w, const ztk_rule *rules, unsigned count);
+
+/* Reads one rule into *out (zeroed first). Returns 0, or one of: ZTK_ETRUNC, ZTK_ENET_RULES
+ * (field shorter than its type needs); a failure is also recorded in r->err. */
+int ztk_rule_read(ztk_rd *r, ztk_rule *out);
+
+/* Reads exactly n rules (n <= max). Returns 0, or one of: ZTK_ELIMIT (n > max), ZTK_ETRUNC,
+ * ZTK_ENET_RULES. */
+int ztk_rules_read_n(ztk_rd *r, ztk_rule *rules, unsigned n, unsigned max);
+
+/* Reads rules until the reader is empty (the netconf `R` value). Returns 0 with *count set, or
+ * one of: ZTK_ELIMIT (more than max rules), ZTK_ETRUNC, ZTK_ENET_RULES. */
+int ztk_rules_read_all(ztk_rd *r, ztk_rule *rules, unsigned max, unsigned *count);
 
 #endif
