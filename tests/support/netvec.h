@@ -30,6 +30,16 @@ static inline void tv_live_public(const char *name, ztk_identity *id)
   id->has_private = false;
 }
 
+/* Asserts that got (n bytes) equals the hex member `key` of obj. */
+static inline void tv_expect_hex(const json_t *obj, const char *key, const uint8_t *got, size_t n)
+{
+  size_t len;
+  uint8_t *want = tv_hex(obj, key, &len);
+  assert_int_equal(n, len);
+  assert_memory_equal(got, want, len);
+  free(want);
+}
+
 /* Calls fn on every proper prefix of buf, then on buf with each byte flipped (xor 0xff) in turn
  * and with each byte set to 0x00 and 0x01: the caller's fn must not crash and may check that
  * decoding fails where it must. Uses a heap copy so ASan sees reads past the end. */
