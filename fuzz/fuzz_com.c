@@ -20,8 +20,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   ztk_com_write(&w, &c);
   NF_CHECK(w.err == 0 && w.len == r.off && memcmp(out, data, w.len) == 0);
   ztk_com_verify(&c, nf_ctl());
-  NF_CHECK(ztk_com_init(&alice_com, 1700000000000ll, 1800000, 0x89419d3fcd000abcull,
-                        nf_alice()) == 0);
+  NF_CHECK(ztk_com_init(&alice_com, 1700000000000ll, 1800000, 0x89419d3fcd000abcull, nf_alice()) ==
+           0);
   ztk_com_agrees(&c, &alice_com, nf_alice());
   ztk_com_agrees(&alice_com, &c, nf_alice());
   return 0;

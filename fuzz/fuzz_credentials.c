@@ -15,9 +15,15 @@ static ztk_coo coos[ZTK_CREDS_MAX_PER_SECTION];
 
 static ztk_creds room(void)
 {
-  ztk_creds c = {.coms = coms, .com_cap = ZTK_CREDS_MAX_COMS, .caps = caps, .cap_cap = 8,
-                 .tags = tags, .tag_cap = ZTK_CREDS_MAX_PER_SECTION, .revs = revs,
-                 .rev_cap = ZTK_CREDS_MAX_PER_SECTION, .coos = coos,
+  ztk_creds c = {.coms = coms,
+                 .com_cap = ZTK_CREDS_MAX_COMS,
+                 .caps = caps,
+                 .cap_cap = 8,
+                 .tags = tags,
+                 .tag_cap = ZTK_CREDS_MAX_PER_SECTION,
+                 .revs = revs,
+                 .rev_cap = ZTK_CREDS_MAX_PER_SECTION,
+                 .coos = coos,
                  .coo_cap = ZTK_CREDS_MAX_PER_SECTION};
   return c;
 }

@@ -27,8 +27,8 @@ ztk_address ztk_capability_issued_to(const ztk_capability *c)
 static void body(ztk_wr *w, const void *cred)
 {
   const ztk_capability *c = cred;
-  const unsigned n = c->rule_count < ZTK_MAX_CAPABILITY_RULES ? c->rule_count
-                                                                : ZTK_MAX_CAPABILITY_RULES;
+  const unsigned n =
+      c->rule_count < ZTK_MAX_CAPABILITY_RULES ? c->rule_count : ZTK_MAX_CAPABILITY_RULES;
   ztk_wr_u64(w, c->nwid);
   ztk_wr_u64(w, (uint64_t)c->ts);
   ztk_wr_u32(w, c->id);

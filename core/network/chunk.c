@@ -24,8 +24,8 @@ int ztk_chunk_write(ztk_wr *w, const ztk_identity *controller, uint64_t nwid, co
     return w->err;
   sig[0] = ZTK_SIGNATURE_TYPE_ED25519;
   ztk_be_put(sig + 1, ZTK_SIGNATURE_LEN, 2);
-  int rc = ztk_identity_sign(controller, w->p + start, w->len - start - 3 - ZTK_SIGNATURE_LEN,
-                             sig + 3);
+  int rc =
+      ztk_identity_sign(controller, w->p + start, w->len - start - 3 - ZTK_SIGNATURE_LEN, sig + 3);
   return rc ? rc : (int)n;
 }
 

@@ -33,12 +33,12 @@ typedef struct ztk_chunk {
   uint64_t nwid;
   const uint8_t *data; /* dictionary bytes [index, index + len) */
   uint16_t len;
-  bool legacy;         /* unsigned single chunk (the fields below are zero / NULL) */
-  uint8_t flags;       /* ZTK_CHUNK_FLAG_* */
+  bool legacy;   /* unsigned single chunk (the fields below are zero / NULL) */
+  uint8_t flags; /* ZTK_CHUNK_FLAG_* */
   uint64_t update_id;
-  uint32_t total;      /* length of the whole dictionary */
-  uint32_t index;      /* offset of this chunk */
-  const uint8_t *signature; /* 96 bytes */
+  uint32_t total;              /* length of the whole dictionary */
+  uint32_t index;              /* offset of this chunk */
+  const uint8_t *signature;    /* 96 bytes */
   const uint8_t *signed_bytes; /* start of the payload: the signature covers signed_len bytes */
   size_t signed_len;
 } ztk_chunk;
@@ -75,7 +75,7 @@ typedef struct ztk_chunk_slot {
   struct {
     uint8_t sig16[16];
     uint32_t index, len;
-  } *chunks;
+  } * chunks;
 } ztk_chunk_slot;
 
 typedef struct ztk_chunk_asm {

@@ -161,7 +161,10 @@ int64_t ztk_com_timestamp(const ztk_com *c)
   return (int64_t)first_value(c, ZTK_COM_QID_TIMESTAMP);
 }
 
-uint64_t ztk_com_network_id(const ztk_com *c) { return first_value(c, ZTK_COM_QID_NETWORK_ID); }
+uint64_t ztk_com_network_id(const ztk_com *c)
+{
+  return first_value(c, ZTK_COM_QID_NETWORK_ID);
+}
 
 ztk_address ztk_com_issued_to(const ztk_com *c)
 {

@@ -13,8 +13,8 @@ typedef struct ztk_config_request {
   uint64_t nwid;
   const char *meta; /* metadata dictionary text (into the payload), not NUL-terminated */
   uint16_t meta_len;
-  uint64_t have_revision;  /* revision of the config the requester has (0 = none) */
-  int64_t have_timestamp;  /* its timestamp (0 = none) */
+  uint64_t have_revision; /* revision of the config the requester has (0 = none) */
+  int64_t have_timestamp; /* its timestamp (0 = none) */
 } ztk_config_request;
 
 /* What a member says about itself in the metadata (1.14.1 sends v 7, vendor 1, protocol 12,

@@ -106,12 +106,14 @@ void ztk_coo_write(ztk_wr *w, const ztk_coo *c)
   ztk_wr_u16(w, 0);
 }
 
-void ztk_coo_signing_input(ztk_wr *w, const ztk_coo *c) { ztk_cred_signing_input(w, body, c); }
+void ztk_coo_signing_input(ztk_wr *w, const ztk_coo *c)
+{
+  ztk_cred_signing_input(w, body, c);
+}
 
 int ztk_coo_sign(ztk_coo *c, const ztk_identity *controller)
 {
-  return ztk_cred_sign_as(controller, &c->signed_by, body, c, c->signature,
-                          &c->has_signature);
+  return ztk_cred_sign_as(controller, &c->signed_by, body, c, c->signature, &c->has_signature);
 }
 
 int ztk_coo_verify(const ztk_coo *c, const ztk_identity *controller)

@@ -5,14 +5,38 @@
 typedef int (*read_fn)(ztk_rd *r, void *item);
 typedef void (*write_fn)(ztk_wr *w, const void *item);
 
-static int rd_cap(ztk_rd *r, void *x) { return ztk_capability_read(r, x); }
-static int rd_tag(ztk_rd *r, void *x) { return ztk_tag_read(r, x); }
-static int rd_rev(ztk_rd *r, void *x) { return ztk_revocation_read(r, x); }
-static int rd_coo(ztk_rd *r, void *x) { return ztk_coo_read(r, x); }
-static void wr_cap(ztk_wr *w, const void *x) { ztk_capability_write(w, x); }
-static void wr_tag(ztk_wr *w, const void *x) { ztk_tag_write(w, x); }
-static void wr_rev(ztk_wr *w, const void *x) { ztk_revocation_write(w, x); }
-static void wr_coo(ztk_wr *w, const void *x) { ztk_coo_write(w, x); }
+static int rd_cap(ztk_rd *r, void *x)
+{
+  return ztk_capability_read(r, x);
+}
+static int rd_tag(ztk_rd *r, void *x)
+{
+  return ztk_tag_read(r, x);
+}
+static int rd_rev(ztk_rd *r, void *x)
+{
+  return ztk_revocation_read(r, x);
+}
+static int rd_coo(ztk_rd *r, void *x)
+{
+  return ztk_coo_read(r, x);
+}
+static void wr_cap(ztk_wr *w, const void *x)
+{
+  ztk_capability_write(w, x);
+}
+static void wr_tag(ztk_wr *w, const void *x)
+{
+  ztk_tag_write(w, x);
+}
+static void wr_rev(ztk_wr *w, const void *x)
+{
+  ztk_revocation_write(w, x);
+}
+static void wr_coo(ztk_wr *w, const void *x)
+{
+  ztk_coo_write(w, x);
+}
 
 /* One counted section, described for the generic loops below. */
 typedef struct section {

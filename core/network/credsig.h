@@ -18,7 +18,10 @@
 #define ZTK_CRED_SIGNING_INPUT_MAX 2048
 
 /* The controller of a network: the top 40 bits of its id. */
-static inline ztk_address ztk_nwid_controller(uint64_t nwid) { return nwid >> 24; }
+static inline ztk_address ztk_nwid_controller(uint64_t nwid)
+{
+  return nwid >> 24;
+}
 
 /* Writes the body that a credential signs (its fields without the signature frame). */
 typedef void (*ztk_cred_body_fn)(ztk_wr *w, const void *cred);

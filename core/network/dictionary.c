@@ -34,7 +34,10 @@ int ztk_dict_view(ztk_dict *d, const void *text, size_t len, size_t cap)
   return 0;
 }
 
-static bool is_eol(char c) { return c == '\r' || c == '\n'; }
+static bool is_eol(char c)
+{
+  return c == '\r' || c == '\n';
+}
 
 /* The next non-empty line at or after *pos: [*start, *end). Returns false at the end. */
 static bool next_line(const ztk_dict *d, size_t *pos, size_t *start, size_t *end)

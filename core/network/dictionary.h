@@ -96,9 +96,9 @@ int ztk_dict_add_end(ztk_dict *d);
 /* Whole-entry adds; each returns what ztk_dict_add_end returns. */
 int ztk_dict_add_bin(ztk_dict *d, const char *key, const void *data, size_t n);
 int ztk_dict_add_str(ztk_dict *d, const char *key, const char *s);
-int ztk_dict_add_u64(ztk_dict *d, const char *key, uint64_t v);  /* 16 lowercase hex digits */
-int ztk_dict_add_i64(ztk_dict *d, const char *key, int64_t v);   /* '-' + 16 digits if < 0 */
-int ztk_dict_add_bool(ztk_dict *d, const char *key, bool v);     /* "1" / "0" */
+int ztk_dict_add_u64(ztk_dict *d, const char *key, uint64_t v);        /* 16 lowercase hex digits */
+int ztk_dict_add_i64(ztk_dict *d, const char *key, int64_t v);         /* '-' + 16 digits if < 0 */
+int ztk_dict_add_bool(ztk_dict *d, const char *key, bool v);           /* "1" / "0" */
 int ztk_dict_add_address(ztk_dict *d, const char *key, uint64_t addr); /* 10 hex digits */
 
 /* Removes every entry with this key. Returns the number removed, or ZTK_ESTATE (read-only

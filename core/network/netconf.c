@@ -86,16 +86,19 @@ static int parse_header(ztk_netconf *nc, const ztk_dict *d)
 /* Parsers of binary values: each must consume its reader exactly. */
 typedef int (*blob_fn)(ztk_netconf *nc, ztk_rd *r);
 
-static int blob_com(ztk_netconf *nc, ztk_rd *r) { return ztk_com_read(r, &nc->com); }
+static int blob_com(ztk_netconf *nc, ztk_rd *r)
+{
+  return ztk_com_read(r, &nc->com);
+}
 
 /* Stable insertion sort by id (1.14.1 sorts capabilities and tags by id). */
-#define SORT_BY_ID(arr, n, type)                                                               \
-  for (unsigned i_ = 1; i_ < (n); i_++) {                                                      \
-    for (unsigned j_ = i_; j_ > 0 && (arr)[j_ - 1].id > (arr)[j_].id; j_--) {                  \
-      type t_ = (arr)[j_];                                                                     \
-      (arr)[j_] = (arr)[j_ - 1];                                                               \
-      (arr)[j_ - 1] = t_;                                                                      \
-    }                                                                                          \
+#define SORT_BY_ID(arr, n, type)                                                                   \
+  for (unsigned i_ = 1; i_ < (n); i_++) {                                                          \
+    for (unsigned j_ = i_; j_ > 0 && (arr)[j_ - 1].id > (arr)[j_].id; j_--) {                      \
+      type t_ = (arr)[j_];                                                                         \
+      (arr)[j_] = (arr)[j_ - 1];                                                                   \
+      (arr)[j_ - 1] = t_;                                                                          \
+    }                                                                                              \
   }
 
 static int blob_caps(ztk_netconf *nc, ztk_rd *r)
@@ -130,8 +133,8 @@ static int blob_coos(ztk_netconf *nc, ztk_rd *r)
 {
   while (ztk_rd_left(r) > 0) {
     ztk_coo extra; /* 1.14.1 parses COOs beyond its limit and drops them */
-    ztk_coo *c = nc->coo_count < ZTK_MAX_CERTIFICATES_OF_OWNERSHIP ? &nc->coos[nc->coo_count]
-                                                                   : &extra;
+    ztk_coo *c =
+        nc->coo_count < ZTK_MAX_CERTIFICATES_OF_OWNERSHIP ? &nc->coos[nc->coo_count] : &extra;
     int rc = ztk_coo_read(r, c);
     if (rc)
       return rc;
@@ -214,9 +217,9 @@ static int parse_blobs(ztk_netconf *nc, const ztk_dict *d)
   static const struct {
     const char *key;
     blob_fn fn;
-  } blobs[] = {{"C", blob_com},         {"CAP", blob_caps}, {"TAG", blob_tags},
-               {"COO", blob_coos},      {"S", blob_specialists}, {"RT", blob_routes},
-               {"I", blob_static_ips},  {"R", blob_rules},  {"DNS", blob_dns}};
+  } blobs[] = {{"C", blob_com},        {"CAP", blob_caps},      {"TAG", blob_tags},
+               {"COO", blob_coos},     {"S", blob_specialists}, {"RT", blob_routes},
+               {"I", blob_static_ips}, {"R", blob_rules},       {"DNS", blob_dns}};
   const size_t cap = d->len ? d->len : 1; /* a value unescapes to at most its raw length */
   uint8_t *scratch = malloc(cap);
   if (!scratch)
@@ -275,13 +278,34 @@ int ztk_netconf_check(const ztk_netconf *nc, uint64_t nwid, ztk_address self)
 
 typedef void (*item_fn)(ztk_wr *w, const void *item);
 
-static void wr_com(ztk_wr *w, const void *x) { ztk_com_write(w, x); }
-static void wr_cap(ztk_wr *w, const void *x) { ztk_capability_write(w, x); }
-static void wr_tag(ztk_wr *w, const void *x) { ztk_tag_write(w, x); }
-static void wr_coo(ztk_wr *w, const void *x) { ztk_coo_write(w, x); }
-static void wr_u64(ztk_wr *w, const void *x) { ztk_wr_u64(w, *(const uint64_t *)x); }
-static void wr_inaddr(ztk_wr *w, const void *x) { ztk_inaddr_write(w, x); }
-static void wr_rule(ztk_wr *w, const void *x) { ztk_rule_write(w, x); }
+static void wr_com(ztk_wr *w, const void *x)
+{
+  ztk_com_write(w, x);
+}
+static void wr_cap(ztk_wr *w, const void *x)
+{
+  ztk_capability_write(w, x);
+}
+static void wr_tag(ztk_wr *w, const void *x)
+{
+  ztk_tag_write(w, x);
+}
+static void wr_coo(ztk_wr *w, const void *x)
+{
+  ztk_coo_write(w, x);
+}
+static void wr_u64(ztk_wr *w, const void *x)
+{
+  ztk_wr_u64(w, *(const uint64_t *)x);
+}
+static void wr_inaddr(ztk_wr *w, const void *x)
+{
+  ztk_inaddr_write(w, x);
+}
+static void wr_rule(ztk_wr *w, const void *x)
+{
+  ztk_rule_write(w, x);
+}
 
 static void wr_route(ztk_wr *w, const void *x)
 {
@@ -343,8 +367,7 @@ static int build_blobs(const ztk_netconf *nc, ztk_dict *d)
   rc = rc ? rc
           : add_items(d, "S", nc->specialists, sizeof nc->specialists[0], nc->specialist_count,
                       wr_u64);
-  rc = rc ? rc
-          : add_items(d, "RT", nc->routes, sizeof nc->routes[0], nc->route_count, wr_route);
+  rc = rc ? rc : add_items(d, "RT", nc->routes, sizeof nc->routes[0], nc->route_count, wr_route);
   rc = rc ? rc
           : add_items(d, "I", nc->static_ips, sizeof nc->static_ips[0], nc->static_ip_count,
                       wr_inaddr);

@@ -69,25 +69,25 @@ typedef struct ztk_netconf_route {
 } ztk_netconf_route;
 
 typedef struct ztk_netconf_dns {
-  char domain[ZTK_DNS_DOMAIN_LEN]; /* NUL-padded; byte 127 is always NUL after parsing */
+  char domain[ZTK_DNS_DOMAIN_LEN];         /* NUL-padded; byte 127 is always NUL after parsing */
   ztk_inaddr servers[ZTK_MAX_DNS_SERVERS]; /* nil entries are unused */
 } ztk_netconf_dns;
 
 typedef struct ztk_netconf {
-  uint64_t version;      /* v (parsed; building always writes ZTK_NETCONF_VERSION) */
-  uint64_t nwid;         /* nwid */
-  int64_t ts;            /* ts: controller clock, ms */
-  int64_t ctmd;          /* ctmd: credential time max delta, ms */
-  uint64_t revision;     /* r */
-  ztk_address issued_to; /* id: must be the receiving node */
-  ztk_address trace_target; /* tt */
-  uint32_t trace_level;  /* tl */
-  uint64_t flags;        /* f: ZTK_NETCONF_FLAG_* */
-  uint32_t multicast_limit; /* ml */
-  uint32_t type;         /* t: ZTK_NETWORK_PRIVATE / PUBLIC */
+  uint64_t version;                    /* v (parsed; building always writes ZTK_NETCONF_VERSION) */
+  uint64_t nwid;                       /* nwid */
+  int64_t ts;                          /* ts: controller clock, ms */
+  int64_t ctmd;                        /* ctmd: credential time max delta, ms */
+  uint64_t revision;                   /* r */
+  ztk_address issued_to;               /* id: must be the receiving node */
+  ztk_address trace_target;            /* tt */
+  uint32_t trace_level;                /* tl */
+  uint64_t flags;                      /* f: ZTK_NETCONF_FLAG_* */
+  uint32_t multicast_limit;            /* ml */
+  uint32_t type;                       /* t: ZTK_NETWORK_PRIVATE / PUBLIC */
   char name[ZTK_MAX_NETWORK_NAME + 1]; /* n */
-  uint32_t mtu;          /* mtu: clamped to ZTK_MIN_MTU..ZTK_MAX_MTU when parsed */
-  ztk_com com;           /* C (com.count == 0: none) */
+  uint32_t mtu;                        /* mtu: clamped to ZTK_MIN_MTU..ZTK_MAX_MTU when parsed */
+  ztk_com com;                         /* C (com.count == 0: none) */
   unsigned cap_count;
   ztk_capability caps[ZTK_MAX_NETWORK_CAPABILITIES]; /* CAP, sorted by id when parsed */
   unsigned tag_count;
@@ -101,16 +101,16 @@ typedef struct ztk_netconf {
   unsigned static_ip_count;
   ztk_inaddr static_ips[ZTK_MAX_ASSIGNED_ADDRESSES]; /* I: port = prefix bits */
   unsigned rule_count;
-  ztk_rule rules[ZTK_MAX_NETWORK_RULES]; /* R */
-  ztk_netconf_dns dns;                   /* DNS */
-  uint64_t sso_version;                  /* ssov: 0 or 1 (others write no SSO keys) */
-  bool sso_enabled;                      /* ssoe */
-  char auth_url[ZTK_SSO_URL_LEN];        /* aurl */
-  uint64_t auth_expiry;                  /* aexpt */
-  char issuer_url[ZTK_SSO_URL_LEN];      /* iurl (ssov 1) */
-  char central_url[ZTK_SSO_URL_LEN];     /* ssoce */
-  char sso_nonce[ZTK_SSO_NONCE_LEN];     /* sson */
-  char sso_state[ZTK_SSO_STATE_LEN];     /* ssos */
+  ztk_rule rules[ZTK_MAX_NETWORK_RULES];     /* R */
+  ztk_netconf_dns dns;                       /* DNS */
+  uint64_t sso_version;                      /* ssov: 0 or 1 (others write no SSO keys) */
+  bool sso_enabled;                          /* ssoe */
+  char auth_url[ZTK_SSO_URL_LEN];            /* aurl */
+  uint64_t auth_expiry;                      /* aexpt */
+  char issuer_url[ZTK_SSO_URL_LEN];          /* iurl (ssov 1) */
+  char central_url[ZTK_SSO_URL_LEN];         /* ssoce */
+  char sso_nonce[ZTK_SSO_NONCE_LEN];         /* sson */
+  char sso_state[ZTK_SSO_STATE_LEN];         /* ssos */
   char sso_client_id[ZTK_SSO_CLIENT_ID_LEN]; /* ssocid */
   char sso_provider[ZTK_SSO_PROVIDER_LEN];   /* ssop */
 } ztk_netconf;

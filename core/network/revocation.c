@@ -3,8 +3,7 @@
 #include <string.h>
 
 void ztk_revocation_init(ztk_revocation *v, uint32_t id, uint64_t nwid, uint32_t credential_id,
-                         int64_t threshold, uint64_t flags, ztk_address target,
-                         ztk_cred_type type)
+                         int64_t threshold, uint64_t flags, ztk_address target, ztk_cred_type type)
 {
   memset(v, 0, sizeof *v);
   v->id = id;
@@ -67,8 +66,7 @@ void ztk_revocation_signing_input(ztk_wr *w, const ztk_revocation *v)
 
 int ztk_revocation_sign(ztk_revocation *v, const ztk_identity *controller)
 {
-  return ztk_cred_sign_as(controller, &v->signed_by, body, v, v->signature,
-                          &v->has_signature);
+  return ztk_cred_sign_as(controller, &v->signed_by, body, v, v->signature, &v->has_signature);
 }
 
 int ztk_revocation_verify(const ztk_revocation *v, const ztk_identity *controller)

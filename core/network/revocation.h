@@ -36,8 +36,7 @@ typedef struct ztk_revocation {
 
 /* An unsigned revocation. */
 void ztk_revocation_init(ztk_revocation *v, uint32_t id, uint64_t nwid, uint32_t credential_id,
-                         int64_t threshold, uint64_t flags, ztk_address target,
-                         ztk_cred_type type);
+                         int64_t threshold, uint64_t flags, ztk_address target, ztk_cred_type type);
 
 /* Reads one revocation (the reserved words are ignored). Returns 0, or one of: ZTK_ETRUNC,
  * ZTK_EFORMAT (bad signature length). */

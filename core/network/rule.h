@@ -66,15 +66,15 @@ typedef struct ztk_rule {
       uint64_t address; /* low 40 bits */
       uint32_t flags;
       uint16_t length;
-    } fwd;                      /* TEE, WATCH, REDIRECT */
-    uint64_t zt;                /* SOURCE/DEST_ZEROTIER_ADDRESS (low 40 bits) */
+    } fwd;       /* TEE, WATCH, REDIRECT */
+    uint64_t zt; /* SOURCE/DEST_ZEROTIER_ADDRESS (low 40 bits) */
     uint16_t vlan_id;
     uint8_t vlan_pcp;
     uint8_t vlan_dei;
-    uint8_t mac[6];             /* MAC_SOURCE/DEST */
+    uint8_t mac[6]; /* MAC_SOURCE/DEST */
     struct {
       uint8_t ip[4];
-      uint8_t mask;             /* prefix bits */
+      uint8_t mask; /* prefix bits */
     } ipv4;
     struct {
       uint8_t ip[16];
@@ -82,7 +82,7 @@ typedef struct ztk_rule {
     } ipv6;
     struct {
       uint8_t mask;
-      uint8_t value[2];         /* start, end */
+      uint8_t value[2]; /* start, end */
     } ip_tos;
     uint8_t ip_protocol;
     uint16_t ether_type;
@@ -91,9 +91,9 @@ typedef struct ztk_rule {
       uint8_t code;
       uint8_t flags;
     } icmp;
-    uint16_t port[2];           /* start, end */
+    uint16_t port[2]; /* start, end */
     uint64_t characteristics;
-    uint16_t frame_size[2];     /* start, end */
+    uint16_t frame_size[2]; /* start, end */
     uint32_t random_probability;
     struct {
       uint32_t id;
@@ -101,15 +101,18 @@ typedef struct ztk_rule {
     } tag;
     struct {
       uint64_t start;
-      uint32_t end;             /* range is [start, start + end] */
+      uint32_t end; /* range is [start, start + end] */
       uint16_t idx;
       uint8_t format;
     } int_range;
-    uint32_t qos_bucket;        /* PRIORITY */
+    uint32_t qos_bucket; /* PRIORITY */
   } v;
 } ztk_rule;
 
-static inline unsigned ztk_rule_type_of(const ztk_rule *r) { return r->t & ZTK_RULE_TYPE_MASK; }
+static inline unsigned ztk_rule_type_of(const ztk_rule *r)
+{
+  return r->t & ZTK_RULE_TYPE_MASK;
+}
 
 /* Binary form (core/network/rule.c), exactly as ZeroTierOne 1.14.1 writes and reads it:
  * - ACTION_PRIORITY and every type without a field in §10.9 is written with length 0 (1.14.1

@@ -49,12 +49,14 @@ void ztk_tag_write(ztk_wr *w, const ztk_tag *t)
   ztk_wr_u16(w, 0);
 }
 
-void ztk_tag_signing_input(ztk_wr *w, const ztk_tag *t) { ztk_cred_signing_input(w, body, t); }
+void ztk_tag_signing_input(ztk_wr *w, const ztk_tag *t)
+{
+  ztk_cred_signing_input(w, body, t);
+}
 
 int ztk_tag_sign(ztk_tag *t, const ztk_identity *controller)
 {
-  return ztk_cred_sign_as(controller, &t->signed_by, body, t, t->signature,
-                          &t->has_signature);
+  return ztk_cred_sign_as(controller, &t->signed_by, body, t, t->signature, &t->has_signature);
 }
 
 int ztk_tag_verify(const ztk_tag *t, const ztk_identity *controller)

@@ -203,10 +203,10 @@ static void test_mutations(void **state)
 int main(void)
 {
   const struct CMUnitTest tests[] = {
-    cmocka_unit_test(test_vector),
-    cmocka_unit_test(test_custody_chain),
-    cmocka_unit_test(test_limits_and_malformed),
-    cmocka_unit_test(test_mutations),
+      cmocka_unit_test(test_vector),
+      cmocka_unit_test(test_custody_chain),
+      cmocka_unit_test(test_limits_and_malformed),
+      cmocka_unit_test(test_mutations),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -92,7 +92,8 @@ static void test_live_transcript(void **state)
   {
     const char *verb = json_string_value(json_object_get(p, "verb"));
     const char *inre = json_string_value(json_object_get(p, "in_re_verb"));
-    bool ok = verb && inre && strcmp(verb, "OK") == 0 && strcmp(inre, "NETWORK_CONFIG_REQUEST") == 0;
+    bool ok =
+        verb && inre && strcmp(verb, "OK") == 0 && strcmp(inre, "NETWORK_CONFIG_REQUEST") == 0;
     if (!ok && !(verb && strcmp(verb, "NETWORK_CONFIG") == 0))
       continue;
     const int k = strcmp(tv_str(p, "zt_dst_name"), "alice") == 0 ? 0 : 1;
@@ -333,11 +334,11 @@ static void test_mutations(void **state)
 int main(void)
 {
   const struct CMUnitTest tests[] = {
-    cmocka_unit_test(test_live_chunk),    cmocka_unit_test(test_fragmentation_vector),
-    cmocka_unit_test(test_live_transcript), cmocka_unit_test(test_multi_chunk),
-    cmocka_unit_test(test_assembler_refusals), cmocka_unit_test(test_three_updates),
-    cmocka_unit_test(test_chunk_limit),   cmocka_unit_test(test_legacy),
-    cmocka_unit_test(test_read_refusals), cmocka_unit_test(test_mutations),
+      cmocka_unit_test(test_live_chunk),         cmocka_unit_test(test_fragmentation_vector),
+      cmocka_unit_test(test_live_transcript),    cmocka_unit_test(test_multi_chunk),
+      cmocka_unit_test(test_assembler_refusals), cmocka_unit_test(test_three_updates),
+      cmocka_unit_test(test_chunk_limit),        cmocka_unit_test(test_legacy),
+      cmocka_unit_test(test_read_refusals),      cmocka_unit_test(test_mutations),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

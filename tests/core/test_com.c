@@ -78,7 +78,8 @@ static void test_read_roundtrip_and_verify(void **state)
   assert_int_equal(ztk_com_verify(&c, &ctl), 0);
   read_hex("bob_com_serialized", &b);
   assert_int_equal(ztk_com_verify(&b, &ctl), 0);
-  assert_true(ztk_com_timestamp(&b) == json_integer_value(json_object_get(vec, "bob_com_timestamp")));
+  assert_true(ztk_com_timestamp(&b) ==
+              json_integer_value(json_object_get(vec, "bob_com_timestamp")));
   read_hex("serialized_unsigned", &c);
   assert_true(c.signed_by == 0);
   assert_int_equal(ztk_com_verify(&c, &ctl), ZTK_ENET_CREDENTIAL);
@@ -110,8 +111,9 @@ static void test_agreement(void **state)
   ztk_com a, b;
   read_hex("serialized", &a);
   read_hex("bob_com_serialized", &b);
-  assert_int_equal(ztk_com_agrees(&a, &b, &bob),
-                   json_is_true(json_object_get(vec, "alice_com_agreesWith_bob_com_and_bob_identity")));
+  assert_int_equal(
+      ztk_com_agrees(&a, &b, &bob),
+      json_is_true(json_object_get(vec, "alice_com_agreesWith_bob_com_and_bob_identity")));
   assert_true(ztk_com_agrees(&a, &b, &bob));
   assert_true(ztk_com_agrees(&b, &a, &alice));
   assert_false(ztk_com_agrees(&a, &b, &alice)); /* hash of the wrong identity */
@@ -220,9 +222,9 @@ static void test_live_com(void **state)
   assert_true(ztk_com_network_id(&c) == 0x89419d3fcd7cda1full);
   assert_true(ztk_com_issued_to(&c) == alice.address);
   /* the controller's COM is what ztk_com_init + sign makes from the same inputs */
-  assert_int_equal(ztk_com_init(&mine, ztk_com_timestamp(&c), c.q[0].max_delta,
-                                ztk_com_network_id(&c), &alice),
-                   0);
+  assert_int_equal(
+      ztk_com_init(&mine, ztk_com_timestamp(&c), c.q[0].max_delta, ztk_com_network_id(&c), &alice),
+      0);
   assert_int_equal(ztk_com_sign(&mine, &ctl), 0);
   uint8_t buf[512];
   assert_int_equal(serialize(&mine, buf, sizeof buf), len);
@@ -234,10 +236,14 @@ static void test_live_com(void **state)
 int main(void)
 {
   const struct CMUnitTest tests[] = {
-    cmocka_unit_test(test_issue_and_sign),  cmocka_unit_test(test_read_roundtrip_and_verify),
-    cmocka_unit_test(test_verify_failures), cmocka_unit_test(test_agreement),
-    cmocka_unit_test(test_agreement_without_hash), cmocka_unit_test(test_malformed),
-    cmocka_unit_test(test_mutations),       cmocka_unit_test(test_live_com),
+      cmocka_unit_test(test_issue_and_sign),
+      cmocka_unit_test(test_read_roundtrip_and_verify),
+      cmocka_unit_test(test_verify_failures),
+      cmocka_unit_test(test_agreement),
+      cmocka_unit_test(test_agreement_without_hash),
+      cmocka_unit_test(test_malformed),
+      cmocka_unit_test(test_mutations),
+      cmocka_unit_test(test_live_com),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -4,9 +4,13 @@
 
 #include "core/network/config_request.h"
 
-static const ztk_config_request_meta meta_1_14_1 = {
-  .vendor = 1, .proto_version = 12, .major = 1, .minor = 14, .revision = 1,
-  .rules_engine_rev = 1, .os_arch = "linux/x86_64"};
+static const ztk_config_request_meta meta_1_14_1 = {.vendor = 1,
+                                                    .proto_version = 12,
+                                                    .major = 1,
+                                                    .minor = 14,
+                                                    .revision = 1,
+                                                    .rules_engine_rev = 1,
+                                                    .os_arch = "linux/x86_64"};
 
 static void test_live_requests(void **state)
 {
@@ -85,8 +89,8 @@ static void test_short_and_bad(void **state)
 int main(void)
 {
   const struct CMUnitTest tests[] = {
-    cmocka_unit_test(test_live_requests),
-    cmocka_unit_test(test_short_and_bad),
+      cmocka_unit_test(test_live_requests),
+      cmocka_unit_test(test_short_and_bad),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

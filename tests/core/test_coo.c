@@ -82,8 +82,8 @@ static void test_live_coo(void **state)
   assert_int_equal(ztk_coo_verify(&c, &ctl), 0);
   assert_int_equal(c.id, 1);
   assert_int_equal(c.thing_count, 3); /* rfc4193, 6plane and 10.147.17.33 */
-  static const char *ips[] = {"fd89:419d:3fcd:7cda:1f99:93ef:e819:7bb7", "fc44:3d47:20ef:e819:7bb7::1",
-                              "10.147.17.33"};
+  static const char *ips[] = {"fd89:419d:3fcd:7cda:1f99:93ef:e819:7bb7",
+                              "fc44:3d47:20ef:e819:7bb7::1", "10.147.17.33"};
   ztk_coo_init(&mine, c.nwid, c.ts, alice.address, 1);
   for (int i = 0; i < 3; i++) {
     ztk_inaddr ip;
@@ -144,10 +144,10 @@ static void test_mutations(void **state)
 int main(void)
 {
   const struct CMUnitTest tests[] = {
-    cmocka_unit_test(test_vector),
-    cmocka_unit_test(test_live_coo),
-    cmocka_unit_test(test_limits_and_malformed),
-    cmocka_unit_test(test_mutations),
+      cmocka_unit_test(test_vector),
+      cmocka_unit_test(test_live_coo),
+      cmocka_unit_test(test_limits_and_malformed),
+      cmocka_unit_test(test_mutations),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

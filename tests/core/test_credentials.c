@@ -32,8 +32,16 @@ static ztk_coo coos[4];
 
 static ztk_creds room(void)
 {
-  ztk_creds c = {.coms = coms, .com_cap = 4, .caps = caps, .cap_cap = 2, .tags = tags,
-                 .tag_cap = 4, .revs = revs, .rev_cap = 4, .coos = coos, .coo_cap = 4};
+  ztk_creds c = {.coms = coms,
+                 .com_cap = 4,
+                 .caps = caps,
+                 .cap_cap = 2,
+                 .tags = tags,
+                 .tag_cap = 4,
+                 .revs = revs,
+                 .rev_cap = 4,
+                 .coos = coos,
+                 .coo_cap = 4};
   return c;
 }
 
@@ -193,9 +201,9 @@ static void test_mutations(void **state)
 int main(void)
 {
   const struct CMUnitTest tests[] = {
-    cmocka_unit_test(test_live_pushes), cmocka_unit_test(test_revocation_push),
-    cmocka_unit_test(test_short_forms), cmocka_unit_test(test_limits),
-    cmocka_unit_test(test_mutations),
+      cmocka_unit_test(test_live_pushes), cmocka_unit_test(test_revocation_push),
+      cmocka_unit_test(test_short_forms), cmocka_unit_test(test_limits),
+      cmocka_unit_test(test_mutations),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -3,9 +3,15 @@
 
 #include "core/network/credsig.h"
 
-static void small_body(ztk_wr *w, const void *cred) { ztk_wr_bytes(w, cred, 3); }
+static void small_body(ztk_wr *w, const void *cred)
+{
+  ztk_wr_bytes(w, cred, 3);
+}
 
-static void huge_body(ztk_wr *w, const void *cred) { ztk_wr_zero(w, ZTK_CRED_SIGNING_INPUT_MAX); }
+static void huge_body(ztk_wr *w, const void *cred)
+{
+  ztk_wr_zero(w, ZTK_CRED_SIGNING_INPUT_MAX);
+}
 
 static void test_frames(void **state)
 {
@@ -51,8 +57,12 @@ static void test_signing(void **state)
   ztk_wr w = ztk_wr_make(buf, sizeof buf);
   ztk_cred_signing_input(&w, small_body, "abc");
   assert_int_equal(w.len, 8 + 3 + 2 + 8);
-  assert_memory_equal(buf, "\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f" "abc" "\0\0"
-                           "\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f", 21);
+  assert_memory_equal(buf,
+                      "\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f"
+                      "abc"
+                      "\0\0"
+                      "\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f",
+                      21);
   assert_int_equal(ztk_cred_sign(&ctl, small_body, "abc", sig), 0);
   assert_int_equal(ztk_identity_verify(&ctl, buf, w.len, sig, 96), 0);
   assert_int_equal(ztk_cred_verify_sig(&ctl, small_body, "abc", sig), 0);
@@ -89,9 +99,9 @@ static void test_signer_rule(void **state)
 int main(void)
 {
   const struct CMUnitTest tests[] = {
-    cmocka_unit_test(test_frames),
-    cmocka_unit_test(test_signing),
-    cmocka_unit_test(test_signer_rule),
+      cmocka_unit_test(test_frames),
+      cmocka_unit_test(test_signing),
+      cmocka_unit_test(test_signer_rule),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

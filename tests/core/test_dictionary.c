@@ -118,9 +118,8 @@ static void test_request_metadata(void **state)
   static const struct {
     const char *key;
     uint64_t v;
-  } want[] = {{"v", 7},      {"vend", 1},     {"pv", 12},   {"majv", 1},  {"minv", 14},
-              {"revv", 1},   {"mr", 0x400},   {"mc", 0x80}, {"mcr", 0x40}, {"mt", 0x80},
-              {"f", 0},      {"revr", 1}};
+  } want[] = {{"v", 7},      {"vend", 1},  {"pv", 12},    {"majv", 1},  {"minv", 14}, {"revv", 1},
+              {"mr", 0x400}, {"mc", 0x80}, {"mcr", 0x40}, {"mt", 0x80}, {"f", 0},     {"revr", 1}};
   ztk_dict d;
   assert_int_equal(ztk_dict_view(&d, text, strlen(text), ZTK_DICT_METADATA_CAP), 0);
   for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
@@ -361,12 +360,12 @@ static void test_mutations(void **state)
 int main(void)
 {
   const struct CMUnitTest tests[] = {
-    cmocka_unit_test(test_generator_vector), cmocka_unit_test(test_live_vector),
-    cmocka_unit_test(test_request_metadata), cmocka_unit_test(test_escapes_and_writes),
-    cmocka_unit_test(test_integers),         cmocka_unit_test(test_booleans),
-    cmocka_unit_test(test_lookup_rules),     cmocka_unit_test(test_capacity),
-    cmocka_unit_test(test_misuse),           cmocka_unit_test(test_remove),
-    cmocka_unit_test(test_mutations),
+      cmocka_unit_test(test_generator_vector), cmocka_unit_test(test_live_vector),
+      cmocka_unit_test(test_request_metadata), cmocka_unit_test(test_escapes_and_writes),
+      cmocka_unit_test(test_integers),         cmocka_unit_test(test_booleans),
+      cmocka_unit_test(test_lookup_rules),     cmocka_unit_test(test_capacity),
+      cmocka_unit_test(test_misuse),           cmocka_unit_test(test_remove),
+      cmocka_unit_test(test_mutations),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

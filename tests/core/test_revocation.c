@@ -74,8 +74,8 @@ static void test_mutations(void **state)
 int main(void)
 {
   const struct CMUnitTest tests[] = {
-    cmocka_unit_test(test_vector),
-    cmocka_unit_test(test_mutations),
+      cmocka_unit_test(test_vector),
+      cmocka_unit_test(test_mutations),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -6,6 +6,7 @@
 #include "core/util/hex.h"
 
 /* One rule of every type, with its expected wire form. */
+/* clang-format off */
 static const char *every_type_hex =
   "0000" "0100" "0500" "0600"
   "020e0000001122334455000000010040" "030e00000011223344550000000200ff"
@@ -22,6 +23,7 @@ static const char *every_type_hex =
   "2f0800000004000000dd" "300800000005000000ee" "310800000006000000ff"
   "320800000007ffffffff"
   "331300000000000001000000000000000110000207";
+/* clang-format on */
 
 static void fwd(ztk_rule *r, uint8_t t, uint64_t address, uint32_t flags, uint16_t length)
 {
@@ -168,7 +170,10 @@ static void test_vector_tables(void **state)
   assert_int_equal(r[0].t, ZTK_RULE_ACTION_ACCEPT);
   json_decref(live);
   /* the capability vector's rules: ETHERTYPE 0x0800; NOT DEST_PORT_RANGE 22-22; ACCEPT */
-  assert_int_equal(roundtrip("25020800a8040016001601" "00", r, 8), 3);
+  assert_int_equal(roundtrip("25020800a8040016001601"
+                             "00",
+                             r, 8),
+                   3);
   assert_int_equal(r[1].t, ZTK_RULE_MATCH_IP_DEST_PORT_RANGE | ZTK_RULE_NOT);
   assert_int_equal(r[1].v.port[0], 22);
   assert_int_equal(r[1].v.port[1], 22);
@@ -180,7 +185,10 @@ static void test_unknown_and_lengths(void **state)
   ztk_rule r[4];
   unsigned n;
   /* unknown types 7 and 60 are kept, their fields skipped; a long known field is cut */
-  const char *hex = "0703aabbcc" "3c00" "240311ffee" "0100";
+  const char *hex = "0703aabbcc"
+                    "3c00"
+                    "240311ffee"
+                    "0100";
   size_t len = strlen(hex) / 2;
   ztk_hex_decode(in, len, hex, strlen(hex));
   ztk_rd rd = ztk_rd_make(in, len);
@@ -240,9 +248,9 @@ static void test_limits(void **state)
   rd = ztk_rd_make(buf, w.len);
   assert_int_equal(ztk_rules_read_all(&rd, rules, ZTK_MAX_NETWORK_RULES, &n), ZTK_ELIMIT);
   rd = ztk_rd_make(buf, w.len);
-  assert_int_equal(ztk_rules_read_n(&rd, rules, ZTK_MAX_CAPABILITY_RULES + 1,
-                                    ZTK_MAX_CAPABILITY_RULES),
-                   ZTK_ELIMIT);
+  assert_int_equal(
+      ztk_rules_read_n(&rd, rules, ZTK_MAX_CAPABILITY_RULES + 1, ZTK_MAX_CAPABILITY_RULES),
+      ZTK_ELIMIT);
   assert_int_equal(ztk_rules_read_n(&rd, rules, 3, ZTK_MAX_CAPABILITY_RULES), 0);
   assert_int_equal(rd.off, 6);
   uint8_t small[3];
@@ -279,9 +287,12 @@ static void test_mutations(void **state)
 int main(void)
 {
   const struct CMUnitTest tests[] = {
-    cmocka_unit_test(test_every_type),          cmocka_unit_test(test_vector_tables),
-    cmocka_unit_test(test_unknown_and_lengths), cmocka_unit_test(test_integer_range_wraps),
-    cmocka_unit_test(test_limits),              cmocka_unit_test(test_mutations),
+      cmocka_unit_test(test_every_type),
+      cmocka_unit_test(test_vector_tables),
+      cmocka_unit_test(test_unknown_and_lengths),
+      cmocka_unit_test(test_integer_range_wraps),
+      cmocka_unit_test(test_limits),
+      cmocka_unit_test(test_mutations),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

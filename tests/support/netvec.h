@@ -41,8 +41,9 @@ static inline void tv_expect_hex(const json_t *obj, const char *key, const uint8
 }
 
 /* Calls fn on every proper prefix of buf, then on buf with each byte flipped (xor 0xff) in turn
- * and with each byte set to 0x00 and 0x01 (where that changes it): the caller's fn must not crash and may check that
- * decoding fails where it must. Uses a heap copy so ASan sees reads past the end. */
+ * and with each byte set to 0x00 and 0x01 (where that changes it): the caller's fn must not crash
+ * and may check that decoding fails where it must. Uses a heap copy so ASan sees reads past the
+ * end. */
 typedef void (*tv_mutant_fn)(const uint8_t *p, size_t n, size_t pos, int kind, void *user);
 enum { TV_PREFIX = 0, TV_FLIP = 1, TV_ZERO = 2, TV_ONE = 3 };
 
