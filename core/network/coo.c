@@ -90,11 +90,7 @@ int ztk_coo_read(ztk_rd *r, ztk_coo *c)
   }
   c->issued_to = ztk_rd_u40(r);
   c->signed_by = ztk_rd_u40(r);
-  if (!r->err)
-    ztk_credsig_read(r, c->signature, &c->has_signature);
-  if (!r->err)
-    ztk_cred_ext_read(r);
-  if (r->err)
+  if (ztk_cred_read_trailer(r, c->signature, &c->has_signature))
     memset(c, 0, sizeof *c);
   return r->err;
 }
@@ -102,8 +98,7 @@ int ztk_coo_read(ztk_rd *r, ztk_coo *c)
 void ztk_coo_write(ztk_wr *w, const ztk_coo *c)
 {
   body(w, c);
-  ztk_credsig_write(w, c->signature);
-  ztk_wr_u16(w, 0);
+  ztk_cred_write_trailer(w, c->signature);
 }
 
 void ztk_coo_signing_input(ztk_wr *w, const ztk_coo *c)

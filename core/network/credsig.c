@@ -36,6 +36,21 @@ int ztk_cred_ext_read(ztk_rd *r)
   return r->err;
 }
 
+int ztk_cred_read_trailer(ztk_rd *r, uint8_t sig[ZTK_SIGNATURE_LEN], bool *has)
+{
+  if (!r->err)
+    ztk_credsig_read(r, sig, has);
+  if (!r->err)
+    ztk_cred_ext_read(r);
+  return r->err;
+}
+
+void ztk_cred_write_trailer(ztk_wr *w, const uint8_t sig[ZTK_SIGNATURE_LEN])
+{
+  ztk_credsig_write(w, sig);
+  ztk_wr_u16(w, 0);
+}
+
 void ztk_cred_signing_input(ztk_wr *w, ztk_cred_body_fn body, const void *cred)
 {
   static const uint8_t bracket[8] = {0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f};

@@ -38,6 +38,12 @@ void ztk_credsig_write(ztk_wr *w, const uint8_t sig[ZTK_SIGNATURE_LEN]);
 /* Reads the extension block (length + that many bytes, ignored). Returns 0 or ZTK_ETRUNC. */
 int ztk_cred_ext_read(ztk_rd *r);
 
+/* The end of a Tag, COO or Revocation: the signature frame then the extension block. read does
+ * nothing if r already failed; returns r->err (0, ZTK_ETRUNC or ZTK_EFORMAT). write appends the
+ * frame of sig and an empty extension block. */
+int ztk_cred_read_trailer(ztk_rd *r, uint8_t sig[ZTK_SIGNATURE_LEN], bool *has);
+void ztk_cred_write_trailer(ztk_wr *w, const uint8_t sig[ZTK_SIGNATURE_LEN]);
+
 /* Appends the signing input `7f×8 || body || 0000 || 7f×8`. */
 void ztk_cred_signing_input(ztk_wr *w, ztk_cred_body_fn body, const void *cred);
 

@@ -101,32 +101,46 @@ static int blob_com(ztk_netconf *nc, ztk_rd *r)
     }                                                                                              \
   }
 
-static int blob_caps(ztk_netconf *nc, ztk_rd *r)
+typedef int (*item_read_fn)(ztk_rd *r, void *item);
+
+static int rd_cap(ztk_rd *r, void *x)
+{
+  return ztk_capability_read(r, x);
+}
+static int rd_tag(ztk_rd *r, void *x)
+{
+  return ztk_tag_read(r, x);
+}
+
+/* Reads items of `size` bytes until r is empty, at most max of them. */
+static int read_items(ztk_rd *r, void *items, size_t size, unsigned *count, unsigned max,
+                      item_read_fn fn)
 {
   while (ztk_rd_left(r) > 0) {
-    if (nc->cap_count >= ZTK_MAX_NETWORK_CAPABILITIES)
+    if (*count >= max)
       return ZTK_ELIMIT;
-    int rc = ztk_capability_read(r, &nc->caps[nc->cap_count]);
+    int rc = fn(r, (uint8_t *)items + *count * size);
     if (rc)
       return rc;
-    nc->cap_count++;
+    (*count)++;
   }
-  SORT_BY_ID(nc->caps, nc->cap_count, ztk_capability)
   return 0;
+}
+
+static int blob_caps(ztk_netconf *nc, ztk_rd *r)
+{
+  int rc = read_items(r, nc->caps, sizeof nc->caps[0], &nc->cap_count, ZTK_MAX_NETWORK_CAPABILITIES,
+                      rd_cap);
+  SORT_BY_ID(nc->caps, nc->cap_count, ztk_capability)
+  return rc;
 }
 
 static int blob_tags(ztk_netconf *nc, ztk_rd *r)
 {
-  while (ztk_rd_left(r) > 0) {
-    if (nc->tag_count >= ZTK_MAX_NETWORK_TAGS)
-      return ZTK_ELIMIT;
-    int rc = ztk_tag_read(r, &nc->tags[nc->tag_count]);
-    if (rc)
-      return rc;
-    nc->tag_count++;
-  }
+  int rc =
+      read_items(r, nc->tags, sizeof nc->tags[0], &nc->tag_count, ZTK_MAX_NETWORK_TAGS, rd_tag);
   SORT_BY_ID(nc->tags, nc->tag_count, ztk_tag)
-  return 0;
+  return rc;
 }
 
 static int blob_coos(ztk_netconf *nc, ztk_rd *r)

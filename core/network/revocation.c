@@ -43,11 +43,7 @@ int ztk_revocation_read(ztk_rd *r, ztk_revocation *v)
   v->target = ztk_rd_u40(r);
   v->signed_by = ztk_rd_u40(r);
   v->type = ztk_rd_u8(r);
-  if (!r->err)
-    ztk_credsig_read(r, v->signature, &v->has_signature);
-  if (!r->err)
-    ztk_cred_ext_read(r);
-  if (r->err)
+  if (ztk_cred_read_trailer(r, v->signature, &v->has_signature))
     memset(v, 0, sizeof *v);
   return r->err;
 }
@@ -55,8 +51,7 @@ int ztk_revocation_read(ztk_rd *r, ztk_revocation *v)
 void ztk_revocation_write(ztk_wr *w, const ztk_revocation *v)
 {
   body(w, v);
-  ztk_credsig_write(w, v->signature);
-  ztk_wr_u16(w, 0);
+  ztk_cred_write_trailer(w, v->signature);
 }
 
 void ztk_revocation_signing_input(ztk_wr *w, const ztk_revocation *v)

@@ -33,11 +33,7 @@ int ztk_tag_read(ztk_rd *r, ztk_tag *t)
   t->value = ztk_rd_u32(r);
   t->issued_to = ztk_rd_u40(r);
   t->signed_by = ztk_rd_u40(r);
-  if (!r->err)
-    ztk_credsig_read(r, t->signature, &t->has_signature);
-  if (!r->err)
-    ztk_cred_ext_read(r);
-  if (r->err)
+  if (ztk_cred_read_trailer(r, t->signature, &t->has_signature))
     memset(t, 0, sizeof *t);
   return r->err;
 }
@@ -45,8 +41,7 @@ int ztk_tag_read(ztk_rd *r, ztk_tag *t)
 void ztk_tag_write(ztk_wr *w, const ztk_tag *t)
 {
   body(w, t);
-  ztk_credsig_write(w, t->signature);
-  ztk_wr_u16(w, 0);
+  ztk_cred_write_trailer(w, t->signature);
 }
 
 void ztk_tag_signing_input(ztk_wr *w, const ztk_tag *t)

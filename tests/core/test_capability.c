@@ -12,8 +12,7 @@ static ztk_identity ctl, alice, bob, alice_pub, bob_pub;
 
 static int setup(void **state)
 {
-  root = tv_load("vectors/credentials.json");
-  vec = json_object_get(json_object_get(root, "credentials"), "capability");
+  vec = tv_cred_vector("capability", &root);
   tv_live_identity("ctl", &ctl);
   tv_live_identity("alice", &alice);
   tv_live_identity("bob", &bob);
@@ -194,10 +193,7 @@ static void mutant(const uint8_t *p, size_t n, size_t pos, int kind, void *user)
 
 static void test_mutations(void **state)
 {
-  size_t len;
-  uint8_t *b = tv_hex(vec, "serialized", &len);
-  tv_mutate(b, len, mutant, NULL);
-  free(b);
+  tv_mutate_hex(vec, "serialized", mutant, NULL);
 }
 
 int main(void)

@@ -10,8 +10,7 @@ static ztk_identity ctl, alice, bob;
 
 static int setup(void **state)
 {
-  root = tv_load("vectors/credentials.json");
-  vec = json_object_get(json_object_get(root, "credentials"), "certificate_of_membership");
+  vec = tv_cred_vector("certificate_of_membership", &root);
   tv_live_identity("ctl", &ctl);
   tv_live_public("alice", &alice);
   tv_live_public("bob", &bob);
@@ -201,19 +200,13 @@ static void mutant(const uint8_t *p, size_t n, size_t pos, int kind, void *user)
 
 static void test_mutations(void **state)
 {
-  size_t len;
-  uint8_t *b = tv_hex(vec, "serialized", &len);
-  tv_mutate(b, len, mutant, NULL);
-  free(b);
+  tv_mutate_hex(vec, "serialized", mutant, NULL);
 }
 
 static void test_live_com(void **state)
 {
-  json_t *live = tv_load("vectors/live_session.json");
-  json_t *bin = json_object_get(json_object_get(live, "controller_netconf_to_alice"),
-                                "decoded_binary_values_hex");
   size_t len;
-  uint8_t *b = tv_hex(bin, "C", &len);
+  uint8_t *b = tv_live_binary("C", &len);
   ztk_com c, mine;
   ztk_rd r = ztk_rd_make(b, len);
   assert_int_equal(ztk_com_read(&r, &c), 0);
@@ -230,7 +223,6 @@ static void test_live_com(void **state)
   assert_int_equal(serialize(&mine, buf, sizeof buf), len);
   assert_memory_equal(buf, b, len);
   free(b);
-  json_decref(live);
 }
 
 int main(void)

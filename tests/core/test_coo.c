@@ -4,23 +4,7 @@
 
 #include "core/network/coo.h"
 
-static json_t *root, *vec;
-static ztk_identity ctl, alice;
-
-static int setup(void **state)
-{
-  root = tv_load("vectors/credentials.json");
-  vec = json_object_get(json_object_get(root, "credentials"), "certificate_of_ownership");
-  tv_live_identity("ctl", &ctl);
-  tv_live_public("alice", &alice);
-  return 0;
-}
-
-static int teardown(void **state)
-{
-  json_decref(root);
-  return 0;
-}
+TV_CRED_FIXTURE("certificate_of_ownership")
 
 static size_t serialize(const ztk_coo *c, uint8_t *buf, size_t cap)
 {
@@ -70,11 +54,8 @@ static void test_vector(void **state)
 
 static void test_live_coo(void **state)
 {
-  json_t *live = tv_load("vectors/live_session.json");
-  json_t *bin = json_object_get(json_object_get(live, "controller_netconf_to_alice"),
-                                "decoded_binary_values_hex");
   size_t len;
-  uint8_t *b = tv_hex(bin, "COO", &len);
+  uint8_t *b = tv_live_binary("COO", &len);
   ztk_coo c, mine;
   ztk_rd r = ztk_rd_make(b, len);
   assert_int_equal(ztk_coo_read(&r, &c), 0);
@@ -96,7 +77,6 @@ static void test_live_coo(void **state)
   assert_int_equal(serialize(&mine, buf, sizeof buf), len);
   assert_memory_equal(buf, b, len);
   free(b);
-  json_decref(live);
 }
 
 static void test_limits_and_malformed(void **state)
@@ -135,10 +115,7 @@ static void mutant(const uint8_t *p, size_t n, size_t pos, int kind, void *user)
 
 static void test_mutations(void **state)
 {
-  size_t len;
-  uint8_t *b = tv_hex(vec, "serialized", &len);
-  tv_mutate(b, len, mutant, NULL);
-  free(b);
+  tv_mutate_hex(vec, "serialized", mutant, NULL);
 }
 
 int main(void)

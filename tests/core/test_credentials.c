@@ -45,6 +45,16 @@ static ztk_creds room(void)
   return c;
 }
 
+/* c writes out to exactly want (len bytes). */
+static void expect_written(const ztk_creds *c, const uint8_t *want, size_t len)
+{
+  uint8_t out[1024];
+  ztk_wr w = ztk_wr_make(out, sizeof out);
+  assert_int_equal(ztk_creds_write(&w, c), 0);
+  assert_int_equal(w.len, len);
+  assert_memory_equal(out, want, len);
+}
+
 static void test_live_pushes(void **state)
 {
   json_t *tr = json_object_get(live, "transcript");
@@ -70,11 +80,7 @@ static void test_live_pushes(void **state)
     assert_true(ztk_com_issued_to(&coms[0]) == sender->address);
     assert_int_equal(ztk_coo_verify(&coos[0], &ctl), 0);
     assert_true(coos[0].issued_to == sender->address);
-    uint8_t out[1024];
-    ztk_wr w = ztk_wr_make(out, sizeof out);
-    assert_int_equal(ztk_creds_write(&w, &c), 0);
-    assert_int_equal(w.len, len);
-    assert_memory_equal(out, b, len);
+    expect_written(&c, b, len);
     free(b);
     seen++;
   }
@@ -96,11 +102,7 @@ static void test_revocation_push(void **state)
   assert_int_equal(c.rev_count, 1);
   assert_int_equal(revs[0].type, ZTK_CRED_COM);
   assert_true(revs[0].flags & ZTK_REVOCATION_FLAG_FAST_PROPAGATE);
-  uint8_t out[512];
-  ztk_wr w = ztk_wr_make(out, sizeof out);
-  assert_int_equal(ztk_creds_write(&w, &c), 0);
-  assert_int_equal(w.len, len);
-  assert_memory_equal(out, payload, len);
+  expect_written(&c, payload, len);
   free(rev);
   json_decref(cv);
 }
@@ -121,11 +123,7 @@ static void test_short_forms(void **state)
   for (unsigned s = 1; s <= 3; s++) {
     assert_int_equal(ztk_creds_read(b, 273 + 2 * s, &c), 0);
     assert_int_equal(c.sections, s);
-    uint8_t out[512];
-    ztk_wr w = ztk_wr_make(out, sizeof out);
-    assert_int_equal(ztk_creds_write(&w, &c), 0);
-    assert_int_equal(w.len, 273 + 2 * s);
-    assert_memory_equal(out, b, w.len);
+    expect_written(&c, b, 273 + 2 * s);
   }
   /* an empty payload and a lone terminator */
   assert_int_equal(ztk_creds_read(b, 0, &c), 0);

@@ -3,23 +3,7 @@
 
 #include "core/network/revocation.h"
 
-static json_t *root, *vec;
-static ztk_identity ctl, alice;
-
-static int setup(void **state)
-{
-  root = tv_load("vectors/credentials.json");
-  vec = json_object_get(json_object_get(root, "credentials"), "revocation");
-  tv_live_identity("ctl", &ctl);
-  tv_live_public("alice", &alice);
-  return 0;
-}
-
-static int teardown(void **state)
-{
-  json_decref(root);
-  return 0;
-}
+TV_CRED_FIXTURE("revocation")
 
 static void test_vector(void **state)
 {
@@ -65,10 +49,7 @@ static void mutant(const uint8_t *p, size_t n, size_t pos, int kind, void *user)
 
 static void test_mutations(void **state)
 {
-  size_t len;
-  uint8_t *b = tv_hex(vec, "serialized", &len);
-  tv_mutate(b, len, mutant, NULL);
-  free(b);
+  tv_mutate_hex(vec, "serialized", mutant, NULL);
 }
 
 int main(void)

@@ -4,23 +4,7 @@
 
 #include "core/network/tag.h"
 
-static json_t *root, *vec;
-static ztk_identity ctl, alice;
-
-static int setup(void **state)
-{
-  root = tv_load("vectors/credentials.json");
-  vec = json_object_get(json_object_get(root, "credentials"), "tag");
-  tv_live_identity("ctl", &ctl);
-  tv_live_public("alice", &alice);
-  return 0;
-}
-
-static int teardown(void **state)
-{
-  json_decref(root);
-  return 0;
-}
+TV_CRED_FIXTURE("tag")
 
 static size_t serialize(const ztk_tag *t, uint8_t *buf, size_t cap)
 {
@@ -104,10 +88,7 @@ static void mutant(const uint8_t *p, size_t n, size_t pos, int kind, void *user)
 
 static void test_mutations(void **state)
 {
-  size_t len;
-  uint8_t *b = tv_hex(vec, "serialized", &len);
-  tv_mutate(b, len, mutant, NULL);
-  free(b);
+  tv_mutate_hex(vec, "serialized", mutant, NULL);
 }
 
 int main(void)

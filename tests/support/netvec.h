@@ -30,6 +30,45 @@ static inline void tv_live_public(const char *name, ztk_identity *id)
   id->has_private = false;
 }
 
+/* The vector credentials.json "credentials"/<name>; *root must be json_decref'd at the end. */
+static inline json_t *tv_cred_vector(const char *name, json_t **root)
+{
+  *root = tv_load("vectors/credentials.json");
+  json_t *v = json_object_get(json_object_get(*root, "credentials"), name);
+  if (!v)
+    fail_msg("no credential vector %s", name);
+  return v;
+}
+
+/* Defines a credential test's fixture: `vec` (credentials.json "credentials"/name), `ctl` (the
+ * controller, with its secret key), `alice` (public), and the group's setup and teardown. */
+#define TV_CRED_FIXTURE(name)                                                                      \
+  static json_t *tv_root_, *vec;                                                                   \
+  static ztk_identity ctl, alice;                                                                  \
+  static int setup(void **state)                                                                   \
+  {                                                                                                \
+    vec = tv_cred_vector(name, &tv_root_);                                                         \
+    tv_live_identity("ctl", &ctl);                                                                 \
+    tv_live_public("alice", &alice);                                                               \
+    return 0;                                                                                      \
+  }                                                                                                \
+  static int teardown(void **state)                                                                \
+  {                                                                                                \
+    json_decref(tv_root_);                                                                         \
+    return 0;                                                                                      \
+  }
+
+/* The bytes of binary key `key` of the live controller's config for alice (caller frees). */
+static inline uint8_t *tv_live_binary(const char *key, size_t *len)
+{
+  json_t *live = tv_load("vectors/live_session.json");
+  json_t *bin = json_object_get(json_object_get(live, "controller_netconf_to_alice"),
+                                "decoded_binary_values_hex");
+  uint8_t *b = tv_hex(bin, key, len);
+  json_decref(live);
+  return b;
+}
+
 /* Asserts that got (n bytes) equals the hex member `key` of obj. */
 static inline void tv_expect_hex(const json_t *obj, const char *key, const uint8_t *got, size_t n)
 {
@@ -68,6 +107,15 @@ static inline void tv_mutate(const uint8_t *buf, size_t len, tv_mutant_fn fn, vo
     }
   }
   free(p);
+}
+
+/* tv_mutate over the bytes of hex member `key` of obj. */
+static inline void tv_mutate_hex(const json_t *obj, const char *key, tv_mutant_fn fn, void *user)
+{
+  size_t len;
+  uint8_t *b = tv_hex(obj, key, &len);
+  tv_mutate(b, len, fn, user);
+  free(b);
 }
 
 #endif
