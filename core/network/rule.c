@@ -51,6 +51,9 @@ unsigned ztk_rule_field_len(unsigned type)
   }
 }
 
+/* The fields of the rule types from IP_TOS on (called with a type that has a field). */
+static void write_upper_fields(ztk_wr *w, const ztk_rule *r);
+
 /* The fields of a rule whose type has a field (ztk_rule_field_len > 0). */
 static void write_fields(ztk_wr *w, const ztk_rule *r)
 {
@@ -90,6 +93,15 @@ static void write_fields(ztk_wr *w, const ztk_rule *r)
     ztk_wr_bytes(w, r->v.ipv6.ip, 16);
     ztk_wr_u8(w, r->v.ipv6.mask);
     break;
+  default:
+    write_upper_fields(w, r);
+    break;
+  }
+}
+
+static void write_upper_fields(ztk_wr *w, const ztk_rule *r)
+{
+  switch (ztk_rule_type_of(r)) {
   case ZTK_RULE_MATCH_IP_TOS:
     ztk_wr_u8(w, r->v.ip_tos.mask);
     ztk_wr_bytes(w, r->v.ip_tos.value, 2);
@@ -148,6 +160,9 @@ void ztk_rules_write(ztk_wr *w, const ztk_rule *rules, unsigned count)
     ztk_rule_write(w, &rules[i]);
 }
 
+/* Reads the fields of the rule types from IP_TOS on. */
+static void read_upper_fields(ztk_rd *f, ztk_rule *r);
+
 /* Reads the fields of a rule of a type with a field from f (exactly that many bytes). */
 static void read_fields(ztk_rd *f, ztk_rule *r)
 {
@@ -187,6 +202,15 @@ static void read_fields(ztk_rd *f, ztk_rule *r)
     ztk_rd_copy(f, r->v.ipv6.ip, 16);
     r->v.ipv6.mask = ztk_rd_u8(f);
     break;
+  default:
+    read_upper_fields(f, r);
+    break;
+  }
+}
+
+static void read_upper_fields(ztk_rd *f, ztk_rule *r)
+{
+  switch (ztk_rule_type_of(r)) {
   case ZTK_RULE_MATCH_IP_TOS:
     r->v.ip_tos.mask = ztk_rd_u8(f);
     ztk_rd_copy(f, r->v.ip_tos.value, 2);
