@@ -7,6 +7,8 @@
 
 #include <stdint.h>
 
+#include "core/util/cursor.h"
+
 #define ZTK_RULE_NOT 0x80
 #define ZTK_RULE_OR 0x40
 #define ZTK_RULE_TYPE_MASK 0x3f
@@ -64,15 +66,15 @@ typedef struct ztk_rule {
       uint64_t address; /* low 40 bits */
       uint32_t flags;
       uint16_t length;
-    } fwd;                      /* TEE, WATCH, REDIRECT */
-    uint64_t zt;                /* SOURCE/DEST_ZEROTIER_ADDRESS (low 40 bits) */
+    } fwd;       /* TEE, WATCH, REDIRECT */
+    uint64_t zt; /* SOURCE/DEST_ZEROTIER_ADDRESS (low 40 bits) */
     uint16_t vlan_id;
     uint8_t vlan_pcp;
     uint8_t vlan_dei;
-    uint8_t mac[6];             /* MAC_SOURCE/DEST */
+    uint8_t mac[6]; /* MAC_SOURCE/DEST */
     struct {
       uint8_t ip[4];
-      uint8_t mask;             /* prefix bits */
+      uint8_t mask; /* prefix bits */
     } ipv4;
     struct {
       uint8_t ip[16];
@@ -80,7 +82,7 @@ typedef struct ztk_rule {
     } ipv6;
     struct {
       uint8_t mask;
-      uint8_t value[2];         /* start, end */
+      uint8_t value[2]; /* start, end */
     } ip_tos;
     uint8_t ip_protocol;
     uint16_t ether_type;
@@ -89,9 +91,9 @@ typedef struct ztk_rule {
       uint8_t code;
       uint8_t flags;
     } icmp;
-    uint16_t port[2];           /* start, end */
+    uint16_t port[2]; /* start, end */
     uint64_t characteristics;
-    uint16_t frame_size[2];     /* start, end */
+    uint16_t frame_size[2]; /* start, end */
     uint32_t random_probability;
     struct {
       uint32_t id;
@@ -99,14 +101,45 @@ typedef struct ztk_rule {
     } tag;
     struct {
       uint64_t start;
-      uint32_t end;             /* range is [start, start + end] */
+      uint32_t end; /* range is [start, start + end] */
       uint16_t idx;
       uint8_t format;
     } int_range;
-    uint32_t qos_bucket;        /* PRIORITY */
+    uint32_t qos_bucket; /* PRIORITY */
   } v;
 } ztk_rule;
 
-static inline unsigned ztk_rule_type_of(const ztk_rule *r) { return r->t & ZTK_RULE_TYPE_MASK; }
+static inline unsigned ztk_rule_type_of(const ztk_rule *r)
+{
+  return r->t & ZTK_RULE_TYPE_MASK;
+}
+
+/* Binary form (core/network/rule.c), exactly as ZeroTierOne 1.14.1 writes and reads it:
+ * - ACTION_PRIORITY and every type without a field in §10.9 is written with length 0 (1.14.1
+ *   does not transmit qos_bucket; a read rule has qos_bucket 0);
+ * - INTEGER_RANGE carries start and start + end, both 64-bit;
+ * - a rule of an unknown type is kept (type byte only, fields zero) and its field bytes are
+ *   skipped by length, so the rules engine can apply the "unsupported match" flag;
+ * - a known type whose field length is larger than needed has the extra bytes skipped; one
+ *   whose field length is smaller is refused (1.14.1 would read into the next rule). */
+
+/* The number of field bytes written for a rule type (the low 6 bits of t). */
+unsigned ztk_rule_field_len(unsigned type);
+
+/* Appends one rule / count rules (errors are the writer's sticky ZTK_ENOSPACE). */
+void ztk_rule_write(ztk_wr *w, const ztk_rule *r);
+void ztk_rules_write(ztk_wr *w, const ztk_rule *rules, unsigned count);
+
+/* Reads one rule into *out (zeroed first). Returns 0, or one of: ZTK_ETRUNC, ZTK_ENET_RULES
+ * (field shorter than its type needs); a failure is also recorded in r->err. */
+int ztk_rule_read(ztk_rd *r, ztk_rule *out);
+
+/* Reads exactly n rules (n <= max). Returns 0, or one of: ZTK_ELIMIT (n > max), ZTK_ETRUNC,
+ * ZTK_ENET_RULES. */
+int ztk_rules_read_n(ztk_rd *r, ztk_rule *rules, unsigned n, unsigned max);
+
+/* Reads rules until the reader is empty (the netconf `R` value). Returns 0 with *count set, or
+ * one of: ZTK_ELIMIT (more than max rules), ZTK_ETRUNC, ZTK_ENET_RULES. */
+int ztk_rules_read_all(ztk_rd *r, ztk_rule *rules, unsigned max, unsigned *count);
 
 #endif

@@ -53,6 +53,10 @@ extern "C" {
   X(ZTK_ENET_DENIED, -61, "network: access denied")                                    \
   X(ZTK_ENET_CONFIG, -62, "network: bad network configuration")                        \
   X(ZTK_ENET_CREDENTIAL, -63, "network: credential does not verify")                   \
+  X(ZTK_ENET_DICT, -64, "network: malformed dictionary")                               \
+  X(ZTK_ENET_VERSION, -65, "network: configuration format too old (v < 6)")            \
+  X(ZTK_ENET_CHUNK, -66, "network: bad configuration chunk")                           \
+  X(ZTK_ENET_RULES, -67, "network: malformed rule table")                              \
   X(ZTK_EJSON, -70, "json: malformed document")                                        \
   X(ZTK_EJSON_FIELD, -71, "json: bad field")                                           \
   X(ZTK_ESOCK, -80, "socket: error")

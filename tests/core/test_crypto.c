@@ -138,8 +138,10 @@ static void test_agreement(void **state)
   {
     ztk_identity a, b;
     uint8_t key[48], want[48], raw[32], k0[32], k1[32], wk[48];
-    assert_int_equal(ztk_identity_from_string(&a, tv_str(tv_find(ids, "name", tv_str(v, "a")), "secret")), 0);
-    assert_int_equal(ztk_identity_from_string(&b, tv_str(tv_find(ids, "name", tv_str(v, "b")), "secret")), 0);
+    assert_int_equal(
+        ztk_identity_from_string(&a, tv_str(tv_find(ids, "name", tv_str(v, "a")), "secret")), 0);
+    assert_int_equal(
+        ztk_identity_from_string(&b, tv_str(tv_find(ids, "name", tv_str(v, "b")), "secret")), 0);
     tv_hex_exact(v, "x25519_raw_shared_secret", wk, 32);
     ztk_x25519(raw, a.priv, b.pub);
     assert_memory_equal(raw, wk, 32);
@@ -182,9 +184,9 @@ static void test_csprng(void **state)
 int main(void)
 {
   const struct CMUnitTest tests[] = {
-    cmocka_unit_test(test_salsa),      cmocka_unit_test(test_poly_and_hashes),
-    cmocka_unit_test(test_aes),        cmocka_unit_test(test_aes_siv_roundtrip),
-    cmocka_unit_test(test_agreement),  cmocka_unit_test(test_csprng),
+      cmocka_unit_test(test_salsa),     cmocka_unit_test(test_poly_and_hashes),
+      cmocka_unit_test(test_aes),       cmocka_unit_test(test_aes_siv_roundtrip),
+      cmocka_unit_test(test_agreement), cmocka_unit_test(test_csprng),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

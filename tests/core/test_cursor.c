@@ -81,10 +81,10 @@ static void test_errors(void **state)
 int main(void)
 {
   const struct CMUnitTest tests[] = {
-    cmocka_unit_test(test_reader),
-    cmocka_unit_test(test_writer),
-    cmocka_unit_test(test_hex),
-    cmocka_unit_test(test_errors),
+      cmocka_unit_test(test_reader),
+      cmocka_unit_test(test_writer),
+      cmocka_unit_test(test_hex),
+      cmocka_unit_test(test_errors),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -34,11 +34,14 @@ static void test_vector_identities(void **state)
     uint8_t digest[64], want[64], h[48], bin[200];
     assert_int_equal(ztk_identity_from_string(&id, tv_str(v, "secret")), 0);
     assert_true(id.has_private);
-    assert_int_equal(ztk_identity_to_string(&id, true, buf, sizeof buf), ZTK_IDENTITY_SECRET_STRLEN);
+    assert_int_equal(ztk_identity_to_string(&id, true, buf, sizeof buf),
+                     ZTK_IDENTITY_SECRET_STRLEN);
     assert_string_equal(buf, tv_str(v, "secret"));
-    assert_int_equal(ztk_identity_to_string(&id, false, buf, sizeof buf), ZTK_IDENTITY_PUBLIC_STRLEN);
+    assert_int_equal(ztk_identity_to_string(&id, false, buf, sizeof buf),
+                     ZTK_IDENTITY_PUBLIC_STRLEN);
     assert_string_equal(buf, tv_str(v, "public"));
-    assert_int_equal(ztk_identity_validate(&id), json_is_true(json_object_get(v, "locallyValidate")) ? 0 : ZTK_EID_INVALID);
+    assert_int_equal(ztk_identity_validate(&id),
+                     json_is_true(json_object_get(v, "locallyValidate")) ? 0 : ZTK_EID_INVALID);
 
     tv_hex_exact(v, "memory_hard_digest64", want, 64);
     assert_int_equal(ztk_identity_pow(id.pub, digest, NULL), 0);
@@ -100,11 +103,16 @@ static void test_malformed_strings(void **state)
   struct {
     const char *edit;
     int want;
-  } cases[] = {{"", ZTK_EID_FIELDS},          {"abc", ZTK_EID_FIELDS},
-               {"a:b", ZTK_EID_FIELDS},       {"efe8197bb7:0:00:11:22", ZTK_EID_FIELDS},
-               {"efe8197bz7:0:00", ZTK_EID_ADDRESS}, {"efe8197b:0:00", ZTK_EID_ADDRESS},
-               {"ff00000001:0:00", ZTK_EID_RESERVED}, {"0000000000:0:00", ZTK_EID_RESERVED},
-               {"efe8197bb7:00:00", ZTK_EID_TYPE}, {"efe8197bb7:x:00", ZTK_EID_TYPE},
+  } cases[] = {{"", ZTK_EID_FIELDS},
+               {"abc", ZTK_EID_FIELDS},
+               {"a:b", ZTK_EID_FIELDS},
+               {"efe8197bb7:0:00:11:22", ZTK_EID_FIELDS},
+               {"efe8197bz7:0:00", ZTK_EID_ADDRESS},
+               {"efe8197b:0:00", ZTK_EID_ADDRESS},
+               {"ff00000001:0:00", ZTK_EID_RESERVED},
+               {"0000000000:0:00", ZTK_EID_RESERVED},
+               {"efe8197bb7:00:00", ZTK_EID_TYPE},
+               {"efe8197bb7:x:00", ZTK_EID_TYPE},
                {"efe8197bb7:0:00", ZTK_EID_PUBLIC}};
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
     assert_int_equal(ztk_identity_from_string(&id, cases[i].edit), cases[i].want);
@@ -161,7 +169,9 @@ static void test_signatures(void **state)
     size_t mlen;
     uint8_t sig[96], want[96];
     uint8_t *msg = tv_hex(v, "message", &mlen);
-    assert_int_equal(ztk_identity_from_string(&id, tv_str(tv_find(ids, "name", tv_str(v, "signer")), "secret")), 0);
+    assert_int_equal(
+        ztk_identity_from_string(&id, tv_str(tv_find(ids, "name", tv_str(v, "signer")), "secret")),
+        0);
     tv_hex_exact(v, "signature96", want, 96);
     assert_int_equal(ztk_identity_sign(&id, msg, mlen, sig), 0);
     assert_memory_equal(sig, want, 96);
@@ -215,9 +225,9 @@ static void test_generate(void **state)
 int main(void)
 {
   const struct CMUnitTest tests[] = {
-    cmocka_unit_test(test_vector_identities), cmocka_unit_test(test_validation_cases),
-    cmocka_unit_test(test_malformed_strings), cmocka_unit_test(test_binary_malformed),
-    cmocka_unit_test(test_signatures),        cmocka_unit_test(test_generate),
+      cmocka_unit_test(test_vector_identities), cmocka_unit_test(test_validation_cases),
+      cmocka_unit_test(test_malformed_strings), cmocka_unit_test(test_binary_malformed),
+      cmocka_unit_test(test_signatures),        cmocka_unit_test(test_generate),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
