@@ -17,6 +17,104 @@ void ztk_netconf_init(ztk_netconf *nc)
   strcpy(nc->sso_provider, "default");
 }
 
+void ztk_netconf_free(ztk_netconf *nc)
+{
+  free(nc->caps);
+  free(nc->tags);
+  free(nc->specialists);
+  free(nc->routes);
+  free(nc->rules);
+  ztk_netconf_init(nc);
+}
+
+/* Heap arrays keep capacity implicit: count rounded up to a power of two, so growing only
+ * reallocates when count reaches a power of two. */
+static unsigned capacity_for(unsigned count)
+{
+  unsigned c = 1;
+  while (c < count)
+    c <<= 1;
+  return c;
+}
+
+static int grow(void **arr, unsigned count, size_t size, unsigned max)
+{
+  if (count >= max)
+    return ZTK_ELIMIT;
+  if (count == 0 || (count & (count - 1)) == 0) {
+    void *p = realloc(*arr, (size_t)capacity_for(count + 1) * size);
+    if (!p)
+      return ZTK_ENOMEM;
+    *arr = p;
+  }
+  return 0;
+}
+
+static int append(void **arr, unsigned *count, size_t size, unsigned max, const void *item)
+{
+  int rc = grow(arr, *count, size, max);
+  if (rc)
+    return rc;
+  memcpy((uint8_t *)*arr + (size_t)*count * size, item, size);
+  (*count)++;
+  return 0;
+}
+
+int ztk_netconf_add_rule(ztk_netconf *nc, const ztk_rule *r)
+{
+  return append((void **)&nc->rules, &nc->rule_count, sizeof *r, ZTK_MAX_NETWORK_RULES, r);
+}
+
+int ztk_netconf_add_capability(ztk_netconf *nc, const ztk_capability *c)
+{
+  return append((void **)&nc->caps, &nc->cap_count, sizeof *c, ZTK_MAX_NETWORK_CAPABILITIES, c);
+}
+
+int ztk_netconf_add_tag(ztk_netconf *nc, const ztk_tag *t)
+{
+  return append((void **)&nc->tags, &nc->tag_count, sizeof *t, ZTK_MAX_NETWORK_TAGS, t);
+}
+
+int ztk_netconf_add_specialist(ztk_netconf *nc, uint64_t specialist)
+{
+  return append((void **)&nc->specialists, &nc->specialist_count, sizeof specialist,
+                ZTK_MAX_NETWORK_SPECIALISTS, &specialist);
+}
+
+int ztk_netconf_add_route(ztk_netconf *nc, const ztk_netconf_route *rt)
+{
+  return append((void **)&nc->routes, &nc->route_count, sizeof *rt, ZTK_MAX_NETWORK_ROUTES, rt);
+}
+
+static int dup_array(void **dst, const void *src, unsigned count, size_t size)
+{
+  *dst = NULL;
+  if (!count)
+    return 0;
+  *dst = malloc((size_t)capacity_for(count) * size);
+  if (!*dst)
+    return ZTK_ENOMEM;
+  memcpy(*dst, src, (size_t)count * size);
+  return 0;
+}
+
+int ztk_netconf_copy(ztk_netconf *dst, const ztk_netconf *src)
+{
+  ztk_netconf_free(dst);
+  *dst = *src;
+  int rc = dup_array((void **)&dst->caps, src->caps, src->cap_count, sizeof *src->caps);
+  rc |= dup_array((void **)&dst->tags, src->tags, src->tag_count, sizeof *src->tags);
+  rc |= dup_array((void **)&dst->specialists, src->specialists, src->specialist_count,
+                  sizeof *src->specialists);
+  rc |= dup_array((void **)&dst->routes, src->routes, src->route_count, sizeof *src->routes);
+  rc |= dup_array((void **)&dst->rules, src->rules, src->rule_count, sizeof *src->rules);
+  if (rc) {
+    ztk_netconf_free(dst);
+    return ZTK_ENOMEM;
+  }
+  return 0;
+}
+
 /* ---- parsing ---------------------------------------------------------------------------- */
 
 /* An integer key with a default when absent; a malformed value fails the config. */
@@ -112,14 +210,15 @@ static int rd_tag(ztk_rd *r, void *x)
   return ztk_tag_read(r, x);
 }
 
-/* Reads items of `size` bytes until r is empty, at most max of them. */
-static int read_items(ztk_rd *r, void *items, size_t size, unsigned *count, unsigned max,
+/* Reads items of `size` bytes until r is empty, at most max of them, into a heap array. */
+static int read_items(ztk_rd *r, void **items, size_t size, unsigned *count, unsigned max,
                       item_read_fn fn)
 {
   while (ztk_rd_left(r) > 0) {
-    if (*count >= max)
-      return ZTK_ELIMIT;
-    int rc = fn(r, (uint8_t *)items + *count * size);
+    int rc = grow(items, *count, size, max);
+    if (rc)
+      return rc;
+    rc = fn(r, (uint8_t *)*items + *count * size);
     if (rc)
       return rc;
     (*count)++;
@@ -129,8 +228,8 @@ static int read_items(ztk_rd *r, void *items, size_t size, unsigned *count, unsi
 
 static int blob_caps(ztk_netconf *nc, ztk_rd *r)
 {
-  int rc = read_items(r, nc->caps, sizeof nc->caps[0], &nc->cap_count, ZTK_MAX_NETWORK_CAPABILITIES,
-                      rd_cap);
+  int rc = read_items(r, (void **)&nc->caps, sizeof nc->caps[0], &nc->cap_count,
+                      ZTK_MAX_NETWORK_CAPABILITIES, rd_cap);
   SORT_BY_ID(nc->caps, nc->cap_count, ztk_capability)
   return rc;
 }
@@ -138,7 +237,8 @@ static int blob_caps(ztk_netconf *nc, ztk_rd *r)
 static int blob_tags(ztk_netconf *nc, ztk_rd *r)
 {
   int rc =
-      read_items(r, nc->tags, sizeof nc->tags[0], &nc->tag_count, ZTK_MAX_NETWORK_TAGS, rd_tag);
+      read_items(r, (void **)&nc->tags, sizeof nc->tags[0], &nc->tag_count, ZTK_MAX_NETWORK_TAGS,
+                 rd_tag);
   SORT_BY_ID(nc->tags, nc->tag_count, ztk_tag)
   return rc;
 }
@@ -164,21 +264,27 @@ static int blob_specialists(ztk_netconf *nc, ztk_rd *r)
     return ZTK_ENET_CONFIG;
   if (ztk_rd_left(r) / 8 > ZTK_MAX_NETWORK_SPECIALISTS)
     return ZTK_ELIMIT;
-  while (ztk_rd_left(r) > 0)
-    nc->specialists[nc->specialist_count++] = ztk_rd_u64(r);
+  while (ztk_rd_left(r) > 0) {
+    int rc = ztk_netconf_add_specialist(nc, ztk_rd_u64(r));
+    if (rc)
+      return rc;
+  }
   return 0;
 }
 
 static int blob_routes(ztk_netconf *nc, ztk_rd *r)
 {
   while (ztk_rd_left(r) > 0) {
-    if (nc->route_count >= ZTK_MAX_NETWORK_ROUTES)
-      return ZTK_ELIMIT;
-    ztk_netconf_route *rt = &nc->routes[nc->route_count++];
-    ztk_inaddr_read(r, &rt->target);
-    ztk_inaddr_read(r, &rt->via);
-    rt->flags = ztk_rd_u16(r);
-    rt->metric = ztk_rd_u16(r);
+    ztk_netconf_route rt;
+    ztk_inaddr_read(r, &rt.target);
+    ztk_inaddr_read(r, &rt.via);
+    rt.flags = ztk_rd_u16(r);
+    rt.metric = ztk_rd_u16(r);
+    if (r->err)
+      return r->err;
+    int rc = ztk_netconf_add_route(nc, &rt);
+    if (rc)
+      return rc;
   }
   return r->err;
 }
@@ -195,7 +301,15 @@ static int blob_static_ips(ztk_netconf *nc, ztk_rd *r)
 
 static int blob_rules(ztk_netconf *nc, ztk_rd *r)
 {
-  return ztk_rules_read_all(r, nc->rules, ZTK_MAX_NETWORK_RULES, &nc->rule_count);
+  while (ztk_rd_left(r) > 0) {
+    ztk_rule rule;
+    int rc = ztk_rule_read(r, &rule);
+    if (rc)
+      return rc;
+    if ((rc = ztk_netconf_add_rule(nc, &rule)))
+      return rc;
+  }
+  return 0;
 }
 
 static int blob_dns(ztk_netconf *nc, ztk_rd *r)
@@ -274,12 +388,12 @@ static int parse_sso(ztk_netconf *nc, const ztk_dict *d)
 
 int ztk_netconf_from_dict(ztk_netconf *nc, const ztk_dict *d)
 {
-  ztk_netconf_init(nc);
+  ztk_netconf_free(nc);
   int rc = parse_header(nc, d);
   rc = rc ? rc : parse_blobs(nc, d);
   rc = rc ? rc : parse_sso(nc, d);
   if (rc)
-    ztk_netconf_init(nc);
+    ztk_netconf_free(nc);
   return rc;
 }
 

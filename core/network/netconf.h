@@ -88,20 +88,22 @@ typedef struct ztk_netconf {
   char name[ZTK_MAX_NETWORK_NAME + 1]; /* n */
   uint32_t mtu;                        /* mtu: clamped to ZTK_MIN_MTU..ZTK_MAX_MTU when parsed */
   ztk_com com;                         /* C (com.count == 0: none) */
+  /* The variable-size parts are heap arrays owned by the config, sized to what it holds
+   * (capacity: count rounded up to a power of two); add items with ztk_netconf_add_*. */
   unsigned cap_count;
-  ztk_capability caps[ZTK_MAX_NETWORK_CAPABILITIES]; /* CAP, sorted by id when parsed */
+  ztk_capability *caps; /* CAP, sorted by id when parsed */
   unsigned tag_count;
-  ztk_tag tags[ZTK_MAX_NETWORK_TAGS]; /* TAG, sorted by id when parsed */
+  ztk_tag *tags; /* TAG, sorted by id when parsed */
   unsigned coo_count;
   ztk_coo coos[ZTK_MAX_CERTIFICATES_OF_OWNERSHIP]; /* COO */
   unsigned specialist_count;
-  uint64_t specialists[ZTK_MAX_NETWORK_SPECIALISTS]; /* S: address | ZTK_SPECIALIST_* */
+  uint64_t *specialists; /* S: address | ZTK_SPECIALIST_* */
   unsigned route_count;
-  ztk_netconf_route routes[ZTK_MAX_NETWORK_ROUTES]; /* RT */
+  ztk_netconf_route *routes; /* RT */
   unsigned static_ip_count;
   ztk_inaddr static_ips[ZTK_MAX_ASSIGNED_ADDRESSES]; /* I: port = prefix bits */
   unsigned rule_count;
-  ztk_rule rules[ZTK_MAX_NETWORK_RULES];     /* R */
+  ztk_rule *rules;                       /* R */
   ztk_netconf_dns dns;                       /* DNS */
   uint64_t sso_version;                      /* ssov: 0 or 1 (others write no SSO keys) */
   bool sso_enabled;                          /* ssoe */
@@ -115,9 +117,23 @@ typedef struct ztk_netconf {
   char sso_provider[ZTK_SSO_PROVIDER_LEN];   /* ssop */
 } ztk_netconf;
 
-/* Resets nc to 1.14.1's empty config: all zero, private, mtu ZTK_DEFAULT_MTU, SSO provider
- * "default". The struct is large (about 400 KB): allocate it, don't put it on a stack. */
+/* Sets up nc (uninitialised memory) as 1.14.1's empty config: all zero, private, mtu
+ * ZTK_DEFAULT_MTU, SSO provider "default". The struct is about 10 KB (mostly SSO text fields);
+ * its variable-size parts live on the heap: release them with ztk_netconf_free. */
 void ztk_netconf_init(ztk_netconf *nc);
+
+/* Frees the heap arrays and re-initialises nc (safe on an initialised empty config). */
+void ztk_netconf_free(ztk_netconf *nc);
+
+/* Deep copy into dst (initialised; its old contents are freed). Returns 0 or ZTK_ENOMEM. */
+int ztk_netconf_copy(ztk_netconf *dst, const ztk_netconf *src);
+
+/* Appends one item. Returns 0, ZTK_ELIMIT (the 1.14.1 limit for that kind) or ZTK_ENOMEM. */
+int ztk_netconf_add_rule(ztk_netconf *nc, const ztk_rule *r);
+int ztk_netconf_add_capability(ztk_netconf *nc, const ztk_capability *c);
+int ztk_netconf_add_tag(ztk_netconf *nc, const ztk_tag *t);
+int ztk_netconf_add_specialist(ztk_netconf *nc, uint64_t specialist);
+int ztk_netconf_add_route(ztk_netconf *nc, const ztk_netconf_route *rt);
 
 /* Parses a dictionary as 1.14.1's NetworkConfig::fromDictionary does, but refuses what it would
  * silently truncate or misread. Returns 0, or one of:

@@ -82,6 +82,7 @@ static void test_live_transcript(void **state)
   json_t *tr = json_object_get(live, "transcript");
   static ztk_chunk_asm as[2];
   static ztk_netconf nc;
+ ztk_netconf_init(&nc);
   const ztk_identity *who[2] = {&alice, &bob};
   size_t i;
   json_t *p;
@@ -118,6 +119,7 @@ static void test_live_transcript(void **state)
     free(b);
   }
   assert_int_equal(done_count, 6);
+  ztk_netconf_free(&nc);
   assert_int_equal(dup_count, 2);
   for (int k = 0; k < 2; k++)
     ztk_chunk_asm_free(&as[k]);

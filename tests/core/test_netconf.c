@@ -19,13 +19,19 @@ static int setup(void **state)
   nc = malloc(sizeof *nc);
   nc2 = malloc(sizeof *nc2);
   dbuf = malloc(ZTK_DICT_NETCONF_CAP);
-  return !nc || !nc2 || !dbuf;
+  if (!nc || !nc2 || !dbuf)
+    return 1;
+  ztk_netconf_init(nc);
+  ztk_netconf_init(nc2);
+  return 0;
 }
 
 static int teardown(void **state)
 {
   json_decref(dvec);
   json_decref(live);
+  ztk_netconf_free(nc);
+  ztk_netconf_free(nc2);
   free(nc);
   free(nc2);
   free(dbuf);
@@ -133,7 +139,7 @@ static void test_build_live_from_inputs(void **state)
   uint8_t *text = tv_hex(v, "dictionary_hex", &len);
   static const char *ips[] = {"fd89:419d:3fcd:7cda:1f99:93ef:e819:7bb7/88",
                               "fc44:3d47:20ef:e819:7bb7::1/40", "10.147.17.33/24"};
-  ztk_netconf_init(nc);
+  ztk_netconf_free(nc);
   nc->nwid = 0x89419d3fcd7cda1full;
   nc->ts = 0x1a201117f10ll;
   nc->ctmd = ZTK_CTMD_DEFAULT;
@@ -146,16 +152,17 @@ static void test_build_live_from_inputs(void **state)
   assert_int_equal(ztk_com_sign(&nc->com, &ctl), 0);
   ztk_coo_init(&nc->coos[0], nc->nwid, nc->ts, alice.address, 1);
   nc->coo_count = 1;
-  nc->route_count = 1;
-  assert_int_equal(ztk_inaddr_parse(&nc->routes[0].target, "10.147.17.0/24"), 0);
+  ztk_netconf_route rt = {0};
+  assert_int_equal(ztk_inaddr_parse(&rt.target, "10.147.17.0/24"), 0);
+  assert_int_equal(ztk_netconf_add_route(nc, &rt), 0);
   for (int i = 0; i < 3; i++) {
     assert_int_equal(ztk_inaddr_parse(&nc->static_ips[i], ips[i]), 0);
     assert_int_equal(ztk_coo_add_ip(&nc->coos[0], &nc->static_ips[i]), 0);
   }
   nc->static_ip_count = 3;
   assert_int_equal(ztk_coo_sign(&nc->coos[0], &ctl), 0);
-  nc->rule_count = 1;
-  nc->rules[0].t = ZTK_RULE_ACTION_ACCEPT;
+  ztk_rule accept = {.t = ZTK_RULE_ACTION_ACCEPT};
+  assert_int_equal(ztk_netconf_add_rule(nc, &accept), 0);
   expect_build(nc, text, len);
   free(text);
 }
@@ -283,7 +290,7 @@ static void test_collections(void **state)
   uint8_t *text =
       parse_hex_dict(json_object_get(dvec, "netconf_dictionary"), "dictionary_hex", &len);
   /* five COOs: the fifth is parsed and dropped, as 1.14.1 does */
-  memcpy(nc2, nc, sizeof *nc);
+  assert_int_equal(ztk_netconf_copy(nc2, nc), 0);
   for (int i = 1; i < 4; i++)
     nc2->coos[i] = nc->coos[0];
   nc2->coo_count = 4;
@@ -297,14 +304,16 @@ static void test_collections(void **state)
   assert_int_equal(ztk_netconf_to_dict(nc2, &d), ZTK_EINVAL);
   /* capabilities and tags come back sorted by id */
   nc2->coo_count = 1;
-  nc2->cap_count = 3;
-  nc2->caps[1] = nc2->caps[0];
-  nc2->caps[1].id = 3;
-  nc2->caps[2] = nc2->caps[0];
-  nc2->caps[2].id = 5;
-  nc2->tag_count = 2;
-  nc2->tags[1] = nc2->tags[0];
-  nc2->tags[1].id = 2;
+  ztk_capability cap = nc2->caps[0];
+  ztk_tag tag = nc2->tags[0];
+  nc2->cap_count = 1;
+  nc2->tag_count = 1;
+  cap.id = 3;
+  assert_int_equal(ztk_netconf_add_capability(nc2, &cap), 0);
+  cap.id = 5;
+  assert_int_equal(ztk_netconf_add_capability(nc2, &cap), 0);
+  tag.id = 2;
+  assert_int_equal(ztk_netconf_add_tag(nc2, &tag), 0);
   ztk_dict_init(&d, dbuf, ZTK_DICT_NETCONF_CAP);
   assert_int_equal(ztk_netconf_to_dict(nc2, &d), 0);
   assert_int_equal(ztk_netconf_from_dict(nc, &d), 0);
@@ -330,9 +339,15 @@ static void test_limits(void **state)
   nc2->static_ip_count = ZTK_MAX_ASSIGNED_ADDRESSES;
   for (unsigned i = 0; i < nc2->static_ip_count; i++)
     ztk_inaddr_v4(&nc2->static_ips[i], 0x0a000001 + i, 8);
-  nc2->specialist_count = ZTK_MAX_NETWORK_SPECIALISTS;
-  nc2->route_count = ZTK_MAX_NETWORK_ROUTES;
-  nc2->rule_count = ZTK_MAX_NETWORK_RULES;
+  ztk_netconf_route rt0 = {0};
+  ztk_rule rule0 = {0};
+  for (unsigned i = 0; i < ZTK_MAX_NETWORK_SPECIALISTS; i++)
+    assert_int_equal(ztk_netconf_add_specialist(nc2, 0), 0);
+  for (unsigned i = 0; i < ZTK_MAX_NETWORK_ROUTES; i++)
+    assert_int_equal(ztk_netconf_add_route(nc2, &rt0), 0);
+  for (unsigned i = 0; i < ZTK_MAX_NETWORK_RULES; i++)
+    assert_int_equal(ztk_netconf_add_rule(nc2, &rule0), 0);
+  assert_int_equal(ztk_netconf_add_rule(nc2, &rule0), ZTK_ELIMIT);
   ztk_dict_init(&d, dbuf, ZTK_DICT_NETCONF_CAP);
   assert_int_equal(ztk_netconf_to_dict(nc2, &d), 0);
   assert_int_equal(ztk_netconf_from_dict(nc, &d), 0);
@@ -388,7 +403,7 @@ static void test_capture_rig(void **state)
   rig_identity("m2", "public", &m2);
   json_t *net = tv_load("captures/controller-network.json");
   json_t *mem = tv_load("captures/controller-member-m1.json");
-  ztk_netconf_init(nc);
+  ztk_netconf_free(nc);
   assert_int_equal(ztk_hex_u64(tv_str(net, "nwid"), 16, &nc->nwid), 0);
   assert_true(ztk_nwid_controller(nc->nwid) == rctl.address);
   nc->ts = json_integer_value(json_object_get(mem, "lastAuthorizedTime"));
@@ -406,8 +421,9 @@ static void test_capture_rig(void **state)
   assert_int_equal(ztk_com_init(&nc->com, nc->ts, (uint64_t)nc->ctmd, nc->nwid, &m1), 0);
   assert_int_equal(ztk_com_sign(&nc->com, &rctl), 0);
   json_t *route = json_array_get(json_object_get(net, "routes"), 0);
-  assert_int_equal(ztk_inaddr_parse(&nc->routes[0].target, tv_str(route, "target")), 0);
-  nc->route_count = 1;
+  ztk_netconf_route rt = {0};
+  assert_int_equal(ztk_inaddr_parse(&rt.target, tv_str(route, "target")), 0);
+  assert_int_equal(ztk_netconf_add_route(nc, &rt), 0);
   char v4[32];
   snprintf(v4, sizeof v4, "%s/24",
            json_string_value(json_array_get(json_object_get(mem, "ipAssignments"), 0)));
@@ -423,8 +439,8 @@ static void test_capture_rig(void **state)
   assert_int_equal(ztk_coo_sign(&nc->coos[0], &rctl), 0);
   assert_string_equal(tv_str(json_array_get(json_object_get(net, "rules"), 0), "type"),
                       "ACTION_ACCEPT");
-  nc->rule_count = 1;
-  nc->rules[0].t = ZTK_RULE_ACTION_ACCEPT;
+  ztk_rule accept = {.t = ZTK_RULE_ACTION_ACCEPT};
+  assert_int_equal(ztk_netconf_add_rule(nc, &accept), 0);
   ztk_dict d;
   ztk_dict_init(&d, dbuf, ZTK_DICT_NETCONF_CAP);
   assert_int_equal(ztk_netconf_to_dict(nc, &d), 0);
