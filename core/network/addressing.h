@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/network/netconf.h"
 #include "core/network/rule.h"
 #include "core/util/inaddr.h"
 
@@ -71,8 +72,6 @@ bool ztk_nwid_is_adhoc(uint64_t nwid);
 
 #define ZTK_ADHOC_MAX_RULES 14
 #define ZTK_ADHOC_NAME_MAX 32
-#define ZTK_NETCONF_FLAG_ENABLE_BROADCAST 0x02
-#define ZTK_NETCONF_FLAG_NDP_EMULATION 0x04
 #define ZTK_NETCONF_FLAG_UNSUPPORTED_MATCH_RESULT 0x08
 #define ZTK_NETWORK_TYPE_PRIVATE 0
 #define ZTK_NETWORK_TYPE_PUBLIC 1

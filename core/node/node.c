@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/node/node.h"
+#include "core/node/vl2.h"
 #include "core/packet/verbs.h"
 #include "core/world/default_planet.h"
 
@@ -265,6 +266,7 @@ int ztk_node_new(ztk_node **out, const ztk_node_config *cfg, const ztk_node_call
   n->last_beacon_response = ZTK_NEVER_PAST;
   *out = n;
   ztk_node_emit_peer(n, ZTK_EVENT_NODE_UP, n->id.address, NULL);
+  ztk_vl2_restore(n, now);
   return 0;
 }
 
@@ -275,6 +277,7 @@ void ztk_node_free(ztk_node *n)
   ztk_node_emit_peer(n, ZTK_EVENT_NODE_DOWN, n->id.address, NULL);
   for (int i = 0; i < n->topo.n; i++)
     save_peer(n, n->topo.peers[i]);
+  ztk_vl2_free(n);
   ztk_switch_free(n);
   ztk_topo_free(&n->topo);
   memset(&n->id, 0, sizeof n->id);
@@ -340,6 +343,7 @@ static void housekeeping(ztk_node *n, int64_t now)
     ztk_peer_free(ztk_topo_take(&n->topo, i));
   }
   ztk_selfaware_clean(&n->sa, now);
+  ztk_mcdir_clean(&n->mcdir, now, 0, false);
 }
 
 int ztk_node_tick(ztk_node *n, int64_t now, int64_t *next_deadline)
@@ -358,6 +362,9 @@ int ztk_node_tick(ztk_node *n, int64_t now, int64_t *next_deadline)
   int64_t sw = ztk_switch_timers(n, now);
   if (sw < next)
     next = sw;
+  int64_t v2 = ztk_vl2_timers(n, now);
+  if (v2 < next)
+    next = v2;
   if (next < now + ZTK_TIMER_GRANULARITY)
     next = now + ZTK_TIMER_GRANULARITY;
   if (next_deadline)

@@ -8,6 +8,8 @@
 
 #include "core/crypto/csprng.h"
 #include "core/node/gates.h"
+#include "core/node/mcdir.h"
+#include "core/node/network.h"
 #include "core/node/selfaware.h"
 #include "core/node/topology.h"
 #include "core/packet/fragment.h"
@@ -52,6 +54,7 @@ typedef struct ztk_held {
   int64_t when;
   ztk_address peer;
   unsigned flags;          /* tx: ztk_send flags */
+  bool clear;              /* rx: already authenticated and decrypted */
   int64_t local_socket;    /* rx: where it arrived */
   ztk_inaddr from;
 } ztk_held;
@@ -91,6 +94,10 @@ struct ztk_node {
   ztk_node_counters ctr;
   int64_t last_ping_check, last_housekeeping, last_beacon_response;
   bool online;
+  ztk_vnet *nets[ZTK_MAX_NETWORKS]; /* joined networks, sorted by nwid; owned */
+  int nnets;
+  ztk_mcdir mcdir;                 /* multicast subscribers, any network */
+  struct ztk_ctl *ctl;             /* embedded controller, NULL unless enabled; owned */
 };
 
 /* ---- events and traces (node.c) ---- */
@@ -152,11 +159,19 @@ void ztk_switch_free(ztk_node *n);
 
 /* ---- VL1 (vl1.c) ---- */
 
-/* Decodes and handles one assembled packet addressed to us. Returns false if it must wait for
- * its sender's identity (the caller queues it), true when it was consumed (handled or
- * dropped). */
-bool ztk_vl1_decode(ztk_node *n, int64_t now, int64_t local_socket, const ztk_inaddr *from,
-                    uint8_t *pkt, size_t len);
+/* Decodes and handles one assembled packet addressed to us. clear: pkt was already
+ * authenticated and decrypted (a held packet being retried). Returns ZTK_DECODE_DONE when it
+ * was consumed (handled or dropped), ZTK_DECODE_WAIT_PEER if it must wait for its sender's
+ * identity, ZTK_DECODE_WAIT_CREDS if it must wait for the sender's network credentials (pkt
+ * is then left decrypted and *len is its decrypted length). */
+#define ZTK_DECODE_DONE 0
+#define ZTK_DECODE_WAIT_PEER 1
+#define ZTK_DECODE_WAIT_CREDS 2
+int ztk_vl1_decode(ztk_node *n, int64_t now, int64_t local_socket, const ztk_inaddr *from,
+                   uint8_t *pkt, size_t *len, bool clear);
+
+/* Retries packets from peer a that waited for its credentials. */
+void ztk_retry_held(ztk_node *n, int64_t now, ztk_address a);
 
 /* Sends HELLO to peer at an address over a socket (-1: any). */
 void ztk_vl1_hello(ztk_node *n, int64_t now, ztk_peer *p, int64_t local_socket,

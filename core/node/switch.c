@@ -14,6 +14,9 @@ ztk_wr ztk_packet_begin(ztk_node *n, uint8_t *buf, ztk_address dest, uint8_t ver
   return ztk_packet_start(buf, ZTK_PROTO_MAX_PACKET_LENGTH, dest, n->id.address, verb, &n->rng);
 }
 
+static void process(ztk_node *n, int64_t now, int64_t sock, const ztk_inaddr *from, uint8_t *pkt,
+                    size_t len, bool clear);
+
 int ztk_wire_out(ztk_node *n, int64_t local_socket, const ztk_inaddr *to, const void *data,
                  size_t len, unsigned ttl)
 {
@@ -158,6 +161,23 @@ void ztk_whois_request(ztk_node *n, int64_t now, ztk_address addr)
   whois_send(n, now, addr);
 }
 
+void ztk_retry_held(ztk_node *n, int64_t now, ztk_address a)
+{
+  for (int i = 0; i < ZTK_RX_QUEUE_SIZE; i++) {
+    ztk_held *h = &n->rxq[i];
+    if (!h->data || h->peer != a)
+      continue;
+    /* Decode from a full-size buffer (decompression grows the packet); the slot is freed
+     * first because decoding may hold the packet again. */
+    uint8_t pkt[ZTK_PROTO_MAX_PACKET_LENGTH];
+    ztk_held copy = *h;
+    memset(h, 0, sizeof *h);
+    memcpy(pkt, copy.data, copy.len);
+    free(copy.data);
+    process(n, now, copy.local_socket, &copy.from, pkt, copy.len, copy.clear);
+  }
+}
+
 void ztk_peer_arrived(ztk_node *n, int64_t now, ztk_peer *p)
 {
   ztk_address a = p->id.address;
@@ -167,19 +187,7 @@ void ztk_peer_arrived(ztk_node *n, int64_t now, ztk_peer *p)
       break;
     }
   }
-  for (int i = 0; i < ZTK_RX_QUEUE_SIZE; i++) {
-    ztk_held *h = &n->rxq[i];
-    if (h->data && h->peer == a) {
-      /* Decode from a full-size buffer (decompression grows the packet); the slot is freed
-       * first because decoding may queue again. */
-      uint8_t pkt[ZTK_PROTO_MAX_PACKET_LENGTH];
-      ztk_held copy = *h;
-      memset(h, 0, sizeof *h);
-      memcpy(pkt, copy.data, copy.len);
-      free(copy.data);
-      ztk_vl1_decode(n, now, copy.local_socket, &copy.from, pkt, copy.len);
-    }
-  }
+  ztk_retry_held(n, now, a);
   for (int i = 0; i < ZTK_TX_QUEUE_SIZE; i++) {
     ztk_held *h = &n->txq[i];
     if (h->data && h->peer == a && try_send(n, now, h->data, h->len, h->flags) != 0)
@@ -282,10 +290,12 @@ static void relay_fragment(ztk_node *n, int64_t now, int64_t sock, const ztk_ina
     n->ctr.drop_policy++;
 }
 
+/* Decodes a packet; one that waits (for its sender's identity or credentials) is held. */
 static void process(ztk_node *n, int64_t now, int64_t sock, const ztk_inaddr *from, uint8_t *pkt,
-                    size_t len)
+                    size_t len, bool clear)
 {
-  if (ztk_vl1_decode(n, now, sock, from, pkt, len))
+  int rc = ztk_vl1_decode(n, now, sock, from, pkt, &len, clear);
+  if (rc == ZTK_DECODE_DONE)
     return;
   int slot = hold(n->rxq, ZTK_RX_QUEUE_SIZE, now, ztk_packet_source(pkt), pkt, len);
   if (slot < 0) {
@@ -294,6 +304,7 @@ static void process(ztk_node *n, int64_t now, int64_t sock, const ztk_inaddr *fr
   }
   n->rxq[slot].local_socket = sock;
   n->rxq[slot].from = *from;
+  n->rxq[slot].clear = rc == ZTK_DECODE_WAIT_CREDS;
 }
 
 static int reassemble(ztk_node *n, int64_t now, const uint8_t *d, size_t len, uint8_t *out)
@@ -347,7 +358,7 @@ void ztk_switch_in(ztk_node *n, int64_t now, int64_t sock, const ztk_inaddr *fro
     } else {
       int alen = reassemble(n, now, data, len, pkt);
       if (alen > 0)
-        process(n, now, sock, from, pkt, (size_t)alen);
+        process(n, now, sock, from, pkt, (size_t)alen, false);
     }
     return;
   case ZTK_DGRAM_PACKET:
@@ -362,10 +373,10 @@ void ztk_switch_in(ztk_node *n, int64_t now, int64_t sock, const ztk_inaddr *fro
   } else if (ztk_packet_fragmented(data)) {
     int alen = reassemble(n, now, data, len, pkt);
     if (alen > 0)
-      process(n, now, sock, from, pkt, (size_t)alen);
+      process(n, now, sock, from, pkt, (size_t)alen, false);
   } else {
     memcpy(pkt, data, len);
-    process(n, now, sock, from, pkt, len);
+    process(n, now, sock, from, pkt, len, false);
   }
 }
 

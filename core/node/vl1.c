@@ -25,6 +25,7 @@ typedef struct incoming {
   unsigned hops;
   ztk_peer *peer;
   bool clear; /* authenticated and decrypted: the verb byte can be believed */
+  int result; /* ZTK_DECODE_* */
 } incoming;
 
 static ztk_rd payload(const incoming *in)
@@ -511,44 +512,56 @@ static void dispatch(incoming *in, uint8_t verb)
   default: {
     ztk_rd r = payload(in);
     bool trusted = false;
-    if (!ztk_vl2_handle(in->n, in->now, in->peer, verb, in->id, in->hops, &r, &trusted))
-      trusted = false; /* not a VL2 verb either: authenticated, so merely "received" */
+    int h = ztk_vl2_handle(in->n, in->now, in->peer, verb, in->id, in->hops, &r, &trusted);
+    if (h < 0) {
+      in->result = ZTK_DECODE_WAIT_CREDS; /* held until the sender's credentials arrive */
+      return;
+    }
+    /* Handled, or not a VL2 verb either: authenticated, so at least "received". */
     ztk_vl1_received(in->n, in->now, in->peer, in->sock, in->from, in->hops, verb, trusted);
   }
   }
 }
 
-bool ztk_vl1_decode(ztk_node *n, int64_t now, int64_t sock, const ztk_inaddr *from, uint8_t *pkt,
-                    size_t len)
+static bool authenticate(incoming *in)
 {
-  incoming in = {n, now, sock, from, pkt, len, ztk_packet_id(pkt), ztk_packet_hops(pkt), NULL,
-                 false};
-  unsigned cipher = ztk_packet_cipher(pkt);
-  if (cipher == ZTK_CIPHER_POLY1305_NONE && ztk_packet_verb(pkt) == ZTK_VERB_HELLO) {
+  ztk_node *n = in->n;
+  if (ztk_dearmor(in->pkt, in->len, &in->peer->key)) {
+    drop(in, &n->ctr.drop_auth, "invalid MAC or refused cipher suite");
+    return false;
+  }
+  if (!ztk_replay_check(&in->peer->replay, in->id)) {
+    drop(in, &n->ctr.drop_replay, "replayed packet id");
+    return false;
+  }
+  in->clear = true;
+  if (ztk_packet_decompress(in->pkt, &in->len, ZTK_PROTO_MAX_PACKET_LENGTH)) {
+    drop(in, &n->ctr.drop_malformed, "LZ4 decompression failed");
+    return false;
+  }
+  n->ctr.rx_packets++;
+  n->ctr.rx_verb[ztk_packet_verb(in->pkt) & 31]++;
+  return true;
+}
+
+int ztk_vl1_decode(ztk_node *n, int64_t now, int64_t sock, const ztk_inaddr *from, uint8_t *pkt,
+                   size_t *len, bool clear)
+{
+  incoming in = {n, now, sock, from, pkt, *len, ztk_packet_id(pkt), ztk_packet_hops(pkt), NULL,
+                 clear, ZTK_DECODE_DONE};
+  if (!clear && ztk_packet_cipher(pkt) == ZTK_CIPHER_POLY1305_NONE &&
+      ztk_packet_verb(pkt) == ZTK_VERB_HELLO) {
     do_hello(&in, false);
-    return true;
+    return ZTK_DECODE_DONE;
   }
   in.peer = ztk_node_peer_get(n, now, ztk_packet_source(pkt));
   if (!in.peer) {
     ztk_whois_request(n, now, ztk_packet_source(pkt));
-    return false;
+    return ZTK_DECODE_WAIT_PEER;
   }
-  if (ztk_dearmor(pkt, len, &in.peer->key)) {
-    drop(&in, &n->ctr.drop_auth, "invalid MAC or refused cipher suite");
-    return true;
-  }
-  if (!ztk_replay_check(&in.peer->replay, in.id)) {
-    drop(&in, &n->ctr.drop_replay, "replayed packet id");
-    return true;
-  }
-  in.clear = true;
-  if (ztk_packet_decompress(pkt, &in.len, ZTK_PROTO_MAX_PACKET_LENGTH)) {
-    drop(&in, &n->ctr.drop_malformed, "LZ4 decompression failed");
-    return true;
-  }
-  uint8_t verb = ztk_packet_verb(pkt);
-  n->ctr.rx_packets++;
-  n->ctr.rx_verb[verb & 31]++;
-  dispatch(&in, verb);
-  return true;
+  if (!clear && !authenticate(&in))
+    return ZTK_DECODE_DONE;
+  dispatch(&in, ztk_packet_verb(pkt));
+  *len = in.len;
+  return in.result;
 }

@@ -176,6 +176,90 @@ ZTK_API int ztk_node_orbit(ztk_node *node, int64_t now, uint64_t moon_id, ztk_ad
 ZTK_API int ztk_node_orbit_world(ztk_node *node, int64_t now, const void *world, size_t len);
 ZTK_API int ztk_node_deorbit(ztk_node *node, uint64_t moon_id);
 
+/* ---- virtual networks (VL2) --------------------------------------------------------------- */
+
+typedef enum ztk_network_status_code {
+  ZTK_NETWORK_REQUESTING_CONFIG = 0,
+  ZTK_NETWORK_OK = 1,
+  ZTK_NETWORK_ACCESS_DENIED = 2,
+  ZTK_NETWORK_NOT_FOUND = 3,
+  ZTK_NETWORK_PORT_ERROR = 4,
+  ZTK_NETWORK_CLIENT_TOO_OLD = 5,
+  ZTK_NETWORK_AUTHENTICATION_REQUIRED = 6,
+} ztk_network_status_code;
+
+/* Joins a network: loads a stored config if there is one, then asks its controller (nwid >> 24)
+ * and keeps asking (every 5 s without a config, every 60 s with one). Ad-hoc network ids
+ * (0xff prefix) get their config synthesized locally. Joined networks are remembered in the
+ * state store and rejoined when the node is created again. Returns 0 (also if already joined),
+ * ZTK_EINVAL, ZTK_ELIMIT or ZTK_ENOMEM. */
+ZTK_API int ztk_node_join(ztk_node *node, int64_t now, ztk_nwid nwid);
+
+/* Leaves a network (NETWORK_DOWN event, stored config deleted). Returns 0 or ZTK_ENOTFOUND. */
+ZTK_API int ztk_node_leave(ztk_node *node, int64_t now, ztk_nwid nwid);
+
+/* An Ethernet frame from the host's virtual interface (payload without the Ethernet header).
+ * Returns 0 (sent, queued or dropped by a rule: see counters), or one of: ZTK_EINVAL,
+ * ZTK_ENET_NOTJOINED (not joined or no config yet), ZTK_ERANGE (longer than the MTU). */
+ZTK_API int ztk_node_frame_in(ztk_node *node, int64_t now, ztk_nwid nwid, uint64_t src_mac,
+                              uint64_t dst_mac, uint16_t ethertype, uint16_t vlan_id,
+                              const void *data, size_t len, int64_t *next_deadline);
+
+/* Multicast groups the host listens to on a network (announced with MULTICAST_LIKE). The
+ * broadcast group, the ARP group of each assigned IPv4 address and the solicited-node group of
+ * each assigned IPv6 address are subscribed automatically. Returns 0, ZTK_ENET_NOTJOINED or
+ * ZTK_ELIMIT. */
+ZTK_API int ztk_node_multicast_subscribe(ztk_node *node, int64_t now, ztk_nwid nwid, uint64_t mac,
+                                         uint32_t adi);
+ZTK_API int ztk_node_multicast_unsubscribe(ztk_node *node, ztk_nwid nwid, uint64_t mac,
+                                           uint32_t adi);
+
+/* The core-only responder: the node itself answers ARP, IPv6 neighbour solicitations, ICMP and
+ * ICMPv6 echo, and UDP echo on udp_echo_port (0: none) for its managed addresses, so nodes
+ * without a TCP/IP stack are reachable. Returns 0 or ZTK_ENET_NOTJOINED. */
+ZTK_API int ztk_node_set_responder(ztk_node *node, ztk_nwid nwid, bool on, uint16_t udp_echo_port);
+
+#define ZTK_NETWORK_INFO_MAX_ADDRS 32
+#define ZTK_NETWORK_INFO_MAX_ROUTES 32
+
+typedef struct ztk_network_route {
+  struct sockaddr_storage target; /* port = prefix bits */
+  struct sockaddr_storage via;    /* AF_UNSPEC when on-link */
+  uint16_t flags, metric;
+} ztk_network_route;
+
+typedef struct ztk_network_info {
+  ztk_nwid nwid;
+  ztk_network_status_code status;
+  char name[128];
+  uint64_t mac;
+  unsigned mtu;
+  bool is_private;
+  bool broadcast;
+  bool bridge;            /* we are an active bridge */
+  unsigned multicast_limit;
+  uint64_t revision;      /* config revision (0: no config yet) */
+  int64_t config_time;    /* controller timestamp of the config */
+  int addr_count;
+  struct sockaddr_storage addrs[ZTK_NETWORK_INFO_MAX_ADDRS]; /* port = prefix bits */
+  int route_count;
+  ztk_network_route routes[ZTK_NETWORK_INFO_MAX_ROUTES];
+  char dns_domain[128];
+  int dns_count;
+  struct sockaddr_storage dns[4];
+} ztk_network_info;
+
+/* Joined networks, ascending; returns how many there are (fills up to max). */
+ZTK_API int ztk_node_networks(const ztk_node *node, ztk_nwid *out, int max);
+
+/* One joined network. Returns 0 or ZTK_ENOTFOUND. */
+ZTK_API int ztk_node_network(const ztk_node *node, ztk_nwid nwid, ztk_network_info *out);
+
+/* Turns on the embedded network controller: this node then answers configuration requests for
+ * networks whose id starts with its address (see core/controller and api/ for managing
+ * networks and members). Returns 0 (also if already on), ZTK_ENOMEM or a persistence error. */
+ZTK_API int ztk_node_enable_controller(ztk_node *node, int64_t now);
+
 /* ---- queries -------------------------------------------------------------------------------- */
 
 typedef enum ztk_peer_role { ZTK_PEER_LEAF = 0, ZTK_PEER_MOON = 1, ZTK_PEER_PLANET = 2 } ztk_peer_role;
