@@ -43,6 +43,14 @@ static void cb_event(void *user, const ztk_event *ev)
             (unsigned long long)h->id.address, (int)ev->len, (const char *)ev->data);
 }
 
+static void cb_frame_out(void *user, ztk_nwid nwid, uint64_t src_mac, uint64_t dst_mac,
+                         uint16_t ethertype, uint16_t vlan_id, const void *data, size_t len)
+{
+  tn_host *h = user;
+  (void)vlan_id;
+  tf_log_add(&h->frames, nwid, src_mac, dst_mac, ethertype, data, len);
+}
+
 static tn_state *find_state(tn_host *h, int type, uint64_t id)
 {
   for (int i = 0; i < h->nstate; i++)
@@ -90,6 +98,7 @@ static const ztk_node_callbacks callbacks = {
   .event = cb_event,
   .state_put = cb_state_put,
   .state_get = cb_state_get,
+  .frame_out = cb_frame_out,
 };
 
 void tn_init(testnet *tn, uint64_t seed)
@@ -194,6 +203,8 @@ void tn_start(testnet *tn, int i)
   cfg.trace = tn->trace;
   assert_int_equal(ztk_node_new(&h->node, &cfg, &callbacks, h, tn->now), 0);
   h->up = true;
+  if (h->controller)
+    assert_int_equal(ztk_node_enable_controller(h->node, tn->now), 0);
   ztk_node_tick(h->node, tn->now, &h->deadline);
 }
 
@@ -271,4 +282,45 @@ bool tn_all_online(testnet *tn, void *unused)
       return false;
   }
   return true;
+}
+
+void tn_join(testnet *tn, int i, uint64_t nwid)
+{
+  assert_int_equal(ztk_node_join(tn->h[i].node, tn->now, nwid), 0);
+  if (tn->h[i].responder)
+    assert_int_equal(ztk_node_set_responder(tn->h[i].node, nwid, true, 7), 0);
+}
+
+bool tn_has_config(testnet *tn, int i, uint64_t nwid)
+{
+  ztk_network_info info;
+  return ztk_node_network(tn->h[i].node, nwid, &info) == 0 && info.status == ZTK_NETWORK_OK;
+}
+
+uint32_t tn_ipv4(testnet *tn, int i, uint64_t nwid)
+{
+  ztk_network_info info;
+  if (ztk_node_network(tn->h[i].node, nwid, &info))
+    return 0;
+  for (int k = 0; k < info.addr_count; k++) {
+    ztk_inaddr a;
+    ztk_inaddr_from_sockaddr(&a, (const struct sockaddr *)&info.addrs[k]);
+    if (a.family == 4)
+      return ztk_inaddr_v4_u32(&a);
+  }
+  return 0;
+}
+
+uint64_t tn_mac(testnet *tn, int i, uint64_t nwid)
+{
+  ztk_network_info info;
+  return ztk_node_network(tn->h[i].node, nwid, &info) == 0 ? info.mac : 0;
+}
+
+int tn_frame(testnet *tn, int i, uint64_t nwid, uint64_t dst_mac, uint16_t ethertype,
+             const void *data, size_t len)
+{
+  tn_host *h = &tn->h[i];
+  return ztk_node_frame_in(h->node, tn->now, nwid, tn_mac(tn, i, nwid), dst_mac, ethertype, 0,
+                           data, len, &h->deadline);
 }

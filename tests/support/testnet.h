@@ -10,6 +10,7 @@
 #include "core/crypto/csprng.h"
 #include "core/util/inaddr.h"
 #include "core/world/world.h"
+#include "tests/support/frames.h"
 #include "transport/transport.h"
 #include "ztkit/node.h"
 
@@ -43,6 +44,9 @@ typedef struct tn_host {
   size_t last_user_len;
   tn_state state[TN_MAX_STATE];
   int nstate;
+  tf_log frames;                 /* frames the node handed to this host */
+  bool controller;               /* host runs the embedded controller */
+  bool responder;                /* joined networks get the core-only responder */
 } tn_host;
 
 /* Hook on every datagram as it is sent (before delivery): return false to drop it. */
@@ -89,5 +93,21 @@ bool tn_run_until(testnet *tn, bool (*pred)(testnet *, void *), void *arg, int64
 void tn_inject(testnet *tn, int i, int from, const uint8_t *data, size_t len);
 
 bool tn_all_online(testnet *tn, void *unused);
+
+/* Joins host i to nwid (the responder is turned on if the host asks for it). */
+void tn_join(testnet *tn, int i, uint64_t nwid);
+
+/* True when host i has a config for nwid (status OK). */
+bool tn_has_config(testnet *tn, int i, uint64_t nwid);
+
+/* Host i's first managed IPv4 address on nwid (host order), or 0. */
+uint32_t tn_ipv4(testnet *tn, int i, uint64_t nwid);
+
+/* Host i's MAC on nwid. */
+uint64_t tn_mac(testnet *tn, int i, uint64_t nwid);
+
+/* Sends a frame from host i's virtual interface. */
+int tn_frame(testnet *tn, int i, uint64_t nwid, uint64_t dst_mac, uint16_t ethertype,
+             const void *data, size_t len);
 
 #endif
