@@ -1,0 +1,218 @@
+/* Test support for the stack; see stack_harness.h. */
+#include "tests/support/stack_harness.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tests/support/vectors.h"
+
+#define SH_DRAIN_MS (200 * 1000) /* past IP reassembly and ARP/ND timeouts */
+#define SH_BUF (64 * 1024)
+
+int64_t sh_now;
+static ztk_stack_usage sh_base;
+static uint64_t sh_rand_state;
+
+static void sh_random(void *user, void *buf, size_t len)
+{
+  uint8_t *b = buf;
+  (void)user;
+  for (size_t i = 0; i < len; i++) {
+    sh_rand_state = sh_rand_state * 6364136223846793005ull + 1442695040888963407ull;
+    b[i] = (uint8_t)(sh_rand_state >> 56);
+  }
+}
+
+void sh_begin(void)
+{
+  sh_rand_state = 42;
+  ztk_stack_set_random(sh_random, NULL);
+  ztk_stack_init();
+  if (sh_now < 1000)
+    sh_now = 1000;
+  ztk_stack_set_now(sh_now);
+  sh_now = ztk_stack_now();
+  ztk_stack_usage_get(&sh_base);
+}
+
+void sh_advance(ztk_wire **wires, int n, int64_t ms)
+{
+  int64_t until = sh_now + ms;
+  while (sh_now < until)
+    sh_now = ztk_wire_step(wires, n, sh_now, until);
+}
+
+void sh_end(ztk_stack_host **hosts, int nhosts, ztk_wire **wires, int nwires)
+{
+  ztk_stack_usage now;
+  char msg[512];
+  for (int i = 0; i < nhosts; i++)
+    ztk_stack_host_free(hosts[i]);
+  for (int i = 0; i < nwires; i++)
+    ztk_wire_free(wires[i]);
+  sh_advance(NULL, 0, SH_DRAIN_MS);
+  ztk_stack_usage_get(&now);
+  if (ztk_stack_usage_diff(&sh_base, &now, msg, sizeof msg) != 0)
+    fail_msg("lwIP memory not back to its baseline: %s", msg);
+}
+
+ztk_wire *sh_wire(int64_t delay_ms, double loss, uint64_t seed)
+{
+  ztk_wire_config cfg;
+  ztk_wire *w = NULL;
+  memset(&cfg, 0, sizeof cfg);
+  cfg.delay_ms = delay_ms;
+  cfg.loss = loss;
+  cfg.seed = seed;
+  assert_int_equal(ztk_wire_new(&w, &cfg), 0);
+  return w;
+}
+
+ztk_inaddr sh_addr(const char *text)
+{
+  ztk_inaddr a;
+  if (ztk_inaddr_parse(&a, text) != 0)
+    fail_msg("bad address text %s", text);
+  return a;
+}
+
+ztk_stack_netif *sh_netif(ztk_wire *w, ztk_stack_host *h, uint64_t nwid, uint64_t mac,
+                          const char *a1, const char *a2, const char *a3)
+{
+  ztk_stack_netif_config cfg = {nwid, mac, 0};
+  ztk_stack_netif *n = NULL;
+  const char *addrs[3] = {a1, a2, a3};
+  assert_int_equal(ztk_wire_attach(w, h, &cfg, &n), 0);
+  for (int i = 0; i < 3 && addrs[i] != NULL; i++) {
+    ztk_inaddr a = sh_addr(addrs[i]);
+    assert_int_equal(ztk_stack_netif_add_addr(n, &a), 0);
+  }
+  return n;
+}
+
+bool sh_run(ztk_wire **wires, int n, int64_t ms, bool (*pump)(void *ctx),
+            bool (*done)(void *ctx), void *ctx)
+{
+  int64_t until = sh_now + ms;
+  for (;;) {
+    if (pump != NULL)
+      while (pump(ctx)) {
+      }
+    if (done(ctx))
+      return true;
+    if (sh_now >= until)
+      return false;
+    sh_now = ztk_wire_step(wires, n, sh_now, until);
+  }
+}
+
+/* ---- streams ---------------------------------------------------------------------------------- */
+
+static uint64_t sh_mix(uint64_t z)
+{
+  z += 0x9e3779b97f4a7c15ull;
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+  return z ^ (z >> 31);
+}
+
+void sh_pattern(uint64_t seed, uint64_t off, uint8_t *buf, size_t len)
+{
+  size_t i = 0;
+  while (i < len) {
+    uint64_t o = off + i;
+    uint64_t w = sh_mix(seed ^ (o >> 3));
+    for (unsigned k = (unsigned)(o & 7); k < 8 && i < len; k++, i++)
+      buf[i] = (uint8_t)(w >> (8 * k));
+  }
+}
+
+static uint64_t sh_fnv(uint64_t h, const uint8_t *p, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    h = (h ^ p[i]) * 0x100000001b3ull;
+  return h;
+}
+
+static bool sh_stream_send(sh_stream *st, uint8_t *buf)
+{
+  bool moved = false;
+  while (st->sent < st->total) {
+    size_t want = st->total - st->sent > SH_BUF ? SH_BUF : (size_t)(st->total - st->sent);
+    sh_pattern(st->seed, st->sent, buf, want);
+    long n = ztk_sock_send(st->tx, buf, want);
+    if (n <= 0)
+      break;
+    st->hash_tx = sh_fnv(st->hash_tx, buf, (size_t)n);
+    st->sent += (uint64_t)n;
+    moved = true;
+  }
+  if (st->sent == st->total && st->close_when_sent && !st->shut) {
+    assert_int_equal(ztk_sock_shutdown(st->tx, ZTK_SHUT_WR), 0);
+    st->shut = true;
+    moved = true;
+  }
+  return moved;
+}
+
+static bool sh_stream_recv(sh_stream *st, uint8_t *buf, uint8_t *want)
+{
+  bool moved = false;
+  size_t chunk = st->rx_chunk ? st->rx_chunk : SH_BUF;
+  for (int calls = 0; !st->eof; calls++) {
+    if (st->rx_calls_per_pump > 0 && calls >= st->rx_calls_per_pump)
+      break;
+    long n = ztk_sock_recv(st->rx, buf, chunk, 0);
+    if (n == 0) {
+      st->eof = true;
+      moved = true;
+      break;
+    }
+    if (n < 0)
+      break;
+    sh_pattern(st->seed, st->got, want, (size_t)n);
+    if (memcmp(buf, want, (size_t)n) != 0)
+      st->bad = true;
+    st->hash_rx = sh_fnv(st->hash_rx, buf, (size_t)n);
+    st->got += (uint64_t)n;
+    moved = true;
+  }
+  return moved;
+}
+
+bool sh_stream_pump(sh_stream *st)
+{
+  static uint8_t buf[SH_BUF], want[SH_BUF];
+  if (st->hash_tx == 0)
+    st->hash_tx = st->hash_rx = 0xcbf29ce484222325ull;
+  bool a = st->tx != NULL && sh_stream_send(st, buf);
+  bool b = st->rx != NULL && sh_stream_recv(st, buf, want);
+  return a || b;
+}
+
+/* ---- connection setup ------------------------------------------------------------------------- */
+
+typedef struct sh_pair_ctx {
+  ztk_sock *client, *listener, *server;
+} sh_pair_ctx;
+
+static bool sh_pair_done(void *ctx)
+{
+  sh_pair_ctx *p = ctx;
+  if (p->server == NULL)
+    ztk_sock_accept(p->listener, &p->server, NULL);
+  return p->server != NULL && (ztk_sock_events(p->client) & ZTK_SOCK_EV_OUT) != 0;
+}
+
+void sh_connect_pair(ztk_wire **wires, int n, ztk_stack_host *c, ztk_sock *l, const char *srv,
+                     ztk_sock **client, ztk_sock **server)
+{
+  ztk_inaddr a = sh_addr(srv);
+  sh_pair_ctx p = {NULL, l, NULL};
+  assert_int_equal(ztk_sock_new(&p.client, c, a.family, ZTK_SOCK_STREAM), 0);
+  assert_int_equal(ztk_sock_connect(p.client, &a), ZTK_ESOCK_INPROGRESS);
+  assert_true(sh_run(wires, n, 10000, NULL, sh_pair_done, &p));
+  *client = p.client;
+  *server = p.server;
+}
