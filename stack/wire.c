@@ -207,6 +207,14 @@ void ztk_wire_stats_get(const ztk_wire *w, ztk_wire_stats *out)
   *out = w->stats;
 }
 
+int ztk_wire_set_loss(ztk_wire *w, double loss)
+{
+  if (w == NULL || loss < 0 || loss > 1)
+    return ZTK_EINVAL;
+  w->cfg.loss = loss;
+  return 0;
+}
+
 int64_t ztk_wire_step(ztk_wire *const *wires, int n, int64_t now, int64_t limit)
 {
   int64_t next = limit;

@@ -53,6 +53,9 @@ int64_t ztk_wire_next_due(const ztk_wire *w);
 
 void ztk_wire_stats_get(const ztk_wire *w, ztk_wire_stats *out);
 
+/* Changes the loss probability from now on (1: the wire is cut). Returns 0 or ZTK_EINVAL. */
+int ztk_wire_set_loss(ztk_wire *w, double loss);
+
 /* One step of a virtual-time loop over n wires: if frames are due at `now` they are delivered;
  * otherwise time moves to the earliest of the next frame, the stack's next deadline and
  * `limit`, then due frames are delivered and timers run. Returns the new time. */
