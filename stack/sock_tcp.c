@@ -6,10 +6,11 @@
  * FIN is a flag that cannot be lost. If the copy cannot get memory the callback refuses the
  * data, which lwIP keeps and offers again (still nothing lost).
  *
- * SO_RCVBUF below lwIP's compile-time window: right after the handshake the socket keeps back
- * (TCP_WND - rcvbuf) of the window by lowering pcb->rcv_wnd ("held"), and returns it when the
- * buffer grows or before a graceful close (lwIP resets connections whose window is not fully
- * open when closed).
+ * SO_RCVBUF below lwIP's compile-time window: the socket keeps back (TCP_WND - rcvbuf) of the
+ * credit for data the application reads ("held"), so the window settles at rcvbuf once that
+ * much has been read (a window is never shrunk below its announced edge: the peer may fill
+ * TCP_WND first). It is given back when the option grows or before a graceful close (lwIP
+ * resets connections whose window is not fully open when closed).
  *
  * Pcb lifetime: while s->pcb is set, lwIP will call tcp_on_err() before freeing the pcb, except
  * in TIME-WAIT and after tcp_close(): the socket lets go of the pcb (tcp_unhook) before either
@@ -89,17 +90,14 @@ static void tcp_credit(ztk_sock *s, size_t n)
     tcp_recved_big(s->pcb, n);
 }
 
-/* Right after the handshake: hold back the part of the window SO_RCVBUF does not allow. */
+/* After the handshake: how much of the window SO_RCVBUF wants kept back. It is taken from the
+ * credit of data the application reads, never by shrinking what was announced (the peer may
+ * send up to the announced right edge; lwIP would trim and the sender stall). */
 static void tcp_window_setup(ztk_sock *s)
 {
-  struct tcp_pcb *pcb = s->pcb;
-  uint32_t max = TCP_WND_MAX(pcb);
-  uint32_t want = (uint32_t)s->rcvbuf < max ? max - (uint32_t)s->rcvbuf : 0;
-  uint32_t take = want < pcb->rcv_wnd ? want : pcb->rcv_wnd;
-  pcb->rcv_wnd -= take;
-  tcp_update_rcv_ann_wnd(pcb);
-  s->held = take;
-  s->held_want = want;
+  uint32_t max = TCP_WND_MAX(s->pcb);
+  s->held = 0;
+  s->held_want = (uint32_t)s->rcvbuf < max ? max - (uint32_t)s->rcvbuf : 0;
 }
 
 /* Bytes send() would accept now. */

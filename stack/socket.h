@@ -51,7 +51,8 @@ typedef enum ztk_sockopt {
   ZTK_SO_BROADCAST,     /* bool: allow sending to broadcast addresses (UDP) */
   ZTK_SO_LINGER,        /* -1: off (default); 0: close resets; n > 0: close keeps delivering
                            for n seconds, then resets */
-  ZTK_SO_RCVBUF,        /* bytes: TCP receive window (512..1 MiB), UDP queued bytes */
+  ZTK_SO_RCVBUF,        /* bytes: TCP receive window (512..1 MiB; it settles there once the
+                           first 1 MiB - rcvbuf bytes were read), UDP queued bytes */
   ZTK_SO_SNDBUF,        /* bytes: TCP send buffer (2*MSS..1 MiB) */
   ZTK_SO_RCVQLEN,       /* datagrams queued at most (UDP, ping), 1..4096 */
   ZTK_SO_ERROR,         /* get only: the pending error, cleared by reading it */

@@ -138,10 +138,12 @@ static uint64_t sh_fnv(uint64_t h, const uint8_t *p, size_t n)
 static bool sh_stream_send(sh_stream *st, uint8_t *buf)
 {
   bool moved = false;
-  while (st->sent < st->total) {
+  while (st->sent < st->total && (ztk_sock_events(st->tx) & ZTK_SOCK_EV_OUT)) {
     size_t want = st->total - st->sent > SH_BUF ? SH_BUF : (size_t)(st->total - st->sent);
     sh_pattern(st->seed, st->sent, buf, want);
     long n = ztk_sock_send(st->tx, buf, want);
+    if (n < 0 && n != ZTK_EAGAIN && st->err == 0)
+      st->err = (int)n;
     if (n <= 0)
       break;
     st->hash_tx = sh_fnv(st->hash_tx, buf, (size_t)n);
@@ -163,12 +165,16 @@ static bool sh_stream_recv(sh_stream *st, uint8_t *buf, uint8_t *want)
   for (int calls = 0; !st->eof; calls++) {
     if (st->rx_calls_per_pump > 0 && calls >= st->rx_calls_per_pump)
       break;
+    if (!(ztk_sock_events(st->rx) & (ZTK_SOCK_EV_IN | ZTK_SOCK_EV_ERR)))
+      break;
     long n = ztk_sock_recv(st->rx, buf, chunk, 0);
     if (n == 0) {
       st->eof = true;
       moved = true;
       break;
     }
+    if (n < 0 && n != ZTK_EAGAIN && st->err == 0)
+      st->err = (int)n;
     if (n < 0)
       break;
     sh_pattern(st->seed, st->got, want, (size_t)n);

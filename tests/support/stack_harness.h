@@ -54,6 +54,7 @@ typedef struct sh_stream {
   int rx_calls_per_pump; /* recv calls per pump (0: unlimited) */
   bool close_when_sent; /* shutdown(WR) after the last byte */
   bool shut, eof, bad;  /* FIN sent / EOF seen / a byte differed */
+  int err;              /* the first error send or recv reported (not ZTK_EAGAIN) */
 } sh_stream;
 
 /* Moves data both ways as far as the sockets allow. Returns true if anything moved. */
