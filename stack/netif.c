@@ -8,6 +8,7 @@
 #include "lwip/etharp.h"
 #include "lwip/ethip6.h"
 #include "lwip/pbuf.h"
+#include "lwip/prot/ethernet.h"
 #include "netif/ethernet.h"
 
 #include "stack/env.h"
@@ -85,6 +86,67 @@ static err_t netif_linkoutput(struct netif *lw, struct pbuf *p)
   return ERR_OK;
 }
 
+/* ZeroTier's MAC for member `address` on network nwid (ZeroTierOne's MAC::fromAddress). */
+static uint64_t zt_member_mac(uint64_t address, uint64_t nwid)
+{
+  uint64_t first = (nwid & 0xfe) | 0x02;
+  if (first == 0x52)
+    first = 0x32;
+  uint64_t m = first << 40 | (address & 0xffffffffffull);
+  m ^= ((nwid >> 8) & 0xff) << 32;
+  m ^= ((nwid >> 16) & 0xff) << 24;
+  m ^= ((nwid >> 24) & 0xff) << 16;
+  m ^= ((nwid >> 32) & 0xff) << 8;
+  m ^= (nwid >> 40) & 0xff;
+  return m;
+}
+
+/* If dst lies in the rfc4193 /88 or the 6plane /40 of n's network and n holds an address of
+ * that kind, the member address dst embeds. */
+static bool netif_embedded_member(const ztk_stack_netif *n, const uint8_t dst[16], uint64_t *member)
+{
+  uint32_t nwid32 = (uint32_t)(n->nwid ^ (n->nwid >> 32));
+  uint8_t rfc[11] = {0xfd}, six[5] = {0xfc};
+  for (int i = 0; i < 8; i++)
+    rfc[1 + i] = (uint8_t)(n->nwid >> (56 - 8 * i));
+  rfc[9] = 0x99;
+  rfc[10] = 0x93;
+  for (int i = 0; i < 4; i++)
+    six[1 + i] = (uint8_t)(nwid32 >> (24 - 8 * i));
+  for (int i = 0; i < n->nv6; i++) {
+    const uint8_t *own = n->v6[i].ip;
+    int at = 0;
+    if (memcmp(own, rfc, sizeof rfc) == 0 && memcmp(dst, rfc, sizeof rfc) == 0)
+      at = 11;
+    else if (memcmp(own, six, sizeof six) == 0 && memcmp(dst, six, sizeof six) == 0)
+      at = 5;
+    if (at == 0)
+      continue;
+    *member = 0;
+    for (int k = 0; k < 5; k++)
+      *member = (*member << 8) | dst[at + k];
+    return true;
+  }
+  return false;
+}
+
+/* IPv6 output. Members' rfc4193 and 6plane addresses embed their ZeroTier address, hence
+ * their MAC: no neighbour discovery for them (ZeroTier emulates it for the same reason, and
+ * lwIP would not even solicit a 6plane neighbour outside its own /64). */
+static err_t netif_output_ip6(struct netif *lw, struct pbuf *p, const ip6_addr_t *dst)
+{
+  const ztk_stack_netif *n = ztk_netif_of(lw);
+  uint8_t d[16];
+  uint64_t member;
+  memcpy(d, dst->addr, 16);
+  if (!ip6_addr_ismulticast(dst) && netif_embedded_member(n, d, &member)) {
+    struct eth_addr to;
+    mac_to_bytes(to.addr, zt_member_mac(member, n->nwid));
+    return ethernet_output(lw, p, (const struct eth_addr *)lw->hwaddr, &to, ETHTYPE_IPV6);
+  }
+  return ethip6_output(lw, p, dst);
+}
+
 static err_t netif_init_lwip(struct netif *lw)
 {
   ztk_stack_netif *n = ztk_netif_of(lw);
@@ -94,7 +156,7 @@ static err_t netif_init_lwip(struct netif *lw)
   lw->mtu = (u16_t)(n->scratch_cap - ETH_HDR);
   lw->flags = NETIF_FLAG_BROADCAST | NETIF_FLAG_ETHARP | NETIF_FLAG_ETHERNET;
   lw->output = etharp_output;
-  lw->output_ip6 = ethip6_output;
+  lw->output_ip6 = netif_output_ip6;
   lw->linkoutput = netif_linkoutput;
   return ERR_OK;
 }

@@ -73,6 +73,7 @@
 #define ETHARP_TABLE_MATCH_NETIF 1 /* ARP entries are per netif: same IP in two networks */
 #define ARP_TABLE_SIZE 512
 #define ARP_QUEUEING 1
+#define ARP_QUEUE_LEN 64 /* packets waiting for one address: a fragmented datagram, a burst */
 #define LWIP_ND6_QUEUEING 1
 #define LWIP_ND6_NUM_NEIGHBORS 127 /* lwIP 2.1 loops over these tables with s8_t: <= 127 */
 #define LWIP_ND6_NUM_DESTINATIONS 127
