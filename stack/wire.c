@@ -141,6 +141,14 @@ int ztk_wire_attach(ztk_wire *w, ztk_stack_host *h, const ztk_stack_netif_config
   return 0;
 }
 
+void ztk_wire_detach(ztk_wire *w, const ztk_stack_netif *n)
+{
+  for (int i = 0; w != NULL && i < w->nports; i++) {
+    if (w->ports[i].netif == n)
+      w->ports[i].netif = NULL;
+  }
+}
+
 /* The port whose queue head is due first (ties: lowest sequence), or NULL. */
 static wire_port *wire_next_port(ztk_wire *w)
 {
@@ -172,7 +180,7 @@ static void wire_hand_over(ztk_wire *w, const wire_port *from, const wire_frame 
   bool found = false;
   for (int i = 0; i < w->nports; i++) {
     const wire_port *to = &w->ports[i];
-    if (to == from)
+    if (to == from || to->netif == NULL)
       continue;
     if (!WIRE_MAC_MULTICAST(f->dst_mac) && ztk_stack_netif_mac(to->netif) != f->dst_mac)
       continue;

@@ -44,6 +44,9 @@ void ztk_wire_free(ztk_wire *w);
 int ztk_wire_attach(ztk_wire *w, ztk_stack_host *h, const ztk_stack_netif_config *cfg,
                     ztk_stack_netif **out);
 
+/* Unplugs netif n (about to be freed): frames are no longer delivered to it. */
+void ztk_wire_detach(ztk_wire *w, const ztk_stack_netif *n);
+
 /* Delivers every frame due at or before now (frames sent meanwhile with no delay too, at most
  * `budget` frames). Returns how many were delivered. */
 long ztk_wire_deliver(ztk_wire *w, int64_t now, long budget);
