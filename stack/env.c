@@ -108,7 +108,8 @@ static bool env_poll_loopback(void)
   for (int round = 0; round < ENV_MAX_LOOP_ROUNDS; round++) {
     bool any = false;
     struct netif *n;
-    NETIF_FOREACH(n) {
+    NETIF_FOREACH(n)
+    {
       if (n->loop_first != NULL) {
         netif_poll(n);
         any = true;
@@ -123,7 +124,8 @@ static bool env_poll_loopback(void)
 static bool env_loopback_pending(void)
 {
   struct netif *n;
-  NETIF_FOREACH(n) {
+  NETIF_FOREACH(n)
+  {
     if (n->loop_first != NULL)
       return true;
   }
@@ -238,8 +240,7 @@ void ztk_stack_usage_get(ztk_stack_usage *out)
 }
 
 /* Appends "name a -> b, " to msg (bounded). */
-static void usage_note(char *msg, size_t cap, size_t *at, const char *name, uint64_t a,
-                       uint64_t b)
+static void usage_note(char *msg, size_t cap, size_t *at, const char *name, uint64_t a, uint64_t b)
 {
   if (msg == NULL || *at >= cap)
     return;
@@ -259,8 +260,8 @@ int ztk_stack_usage_diff(const ztk_stack_usage *base, const ztk_stack_usage *now
   for (int i = 0; i < base->pools && i < now->pools; i++) {
     if (base->pool_used[i] != now->pool_used[i]) {
       diffs++;
-      usage_note(msg, cap, &at, now->pool_name[i] ? now->pool_name[i] : "pool",
-                 base->pool_used[i], now->pool_used[i]);
+      usage_note(msg, cap, &at, now->pool_name[i] ? now->pool_name[i] : "pool", base->pool_used[i],
+                 now->pool_used[i]);
     }
   }
   if (base->heap_used != now->heap_used) {

@@ -1,7 +1,7 @@
 /* The process's one lwIP (docs/DESIGN.md, "one lwIP, many hosts"). This module owns every
  * piece of global state the stack has: lwIP itself (NO_SYS=1), the time lwIP sees, the
- * injected random source, the queue of hosts with pending wakeups and the netif count. Nothing else in stack/
- * keeps global state.
+ * injected random source, the queue of hosts with pending wakeups and the netif count. Nothing else
+ * in stack/ keeps global state.
  *
  * Driving contract: one caller at a time for the whole process (the runtime serialises with
  * one lock, the simulator is single-threaded). Before each call into the stack the driver sets
@@ -48,7 +48,7 @@ int64_t ztk_stack_tick(int64_t now_ms);
  * any call into the stack: sockets start timers. */
 int64_t ztk_stack_next_deadline(void);
 
-/* ---- pool accounting (leak checks) ------------------------------------------------------- */
+/* ---- pool accounting (leak checks) ----------------------------------------------------------- */
 
 #define ZTK_STACK_USAGE_POOLS 40
 
@@ -68,7 +68,7 @@ void ztk_stack_usage_get(ztk_stack_usage *out);
 int ztk_stack_usage_diff(const ztk_stack_usage *base, const ztk_stack_usage *now, char *msg,
                          size_t cap);
 
-/* ---- for the other stack modules only ------------------------------------------------------ */
+/* ---- for the other stack modules only -------------------------------------------------------- */
 
 struct ztk_stack_host;
 

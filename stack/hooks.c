@@ -19,7 +19,8 @@ struct netif *ztk_hook_ip4_route_src(const ip4_addr_t *src, const ip4_addr_t *de
     return NULL;
   if (inp != NULL && ip4_addr_cmp(netif_ip4_addr(inp), src))
     return inp;
-  NETIF_FOREACH(n) {
+  NETIF_FOREACH(n)
+  {
     if (!netif_is_up(n) || !ip4_addr_cmp(netif_ip4_addr(n), src))
       continue;
     if (ip4_addr_netcmp(dest, netif_ip4_addr(n), netif_ip4_netmask(n)))

@@ -42,7 +42,7 @@ int ztk_stack_host_netifs(const ztk_stack_host *h, struct ztk_stack_netif **out,
 /* Number of sockets the host holds (see max_sockets). */
 int ztk_stack_host_sockets(const ztk_stack_host *h);
 
-/* ---- for the other stack modules only ------------------------------------------------------ */
+/* ---- for the other stack modules only -------------------------------------------------------- */
 
 struct ztk_stack_host {
   struct ztk_stack_netif *netifs[ZTK_STACK_HOST_MAX_NETIFS]; /* creation order */

@@ -35,7 +35,7 @@ static uint64_t mac_from_bytes(const uint8_t b[6])
   return m;
 }
 
-/* ---- output ------------------------------------------------------------------------------- */
+/* ---- output ---------------------------------------------------------------------------------- */
 
 /* True if the IP source address of an outgoing packet is the netif's own (or unspecified). A
  * frame from another netif's address would mean lwIP crossed hosts: it is dropped. */
@@ -161,9 +161,10 @@ static err_t netif_init_lwip(struct netif *lw)
   return ERR_OK;
 }
 
-/* ---- lifecycle ---------------------------------------------------------------------------- */
+/* ---- lifecycle ------------------------------------------------------------------------------- */
 
-static int netif_check_config(const ztk_stack_netif_config *cfg, const ztk_stack_netif_callbacks *cb)
+static int netif_check_config(const ztk_stack_netif_config *cfg,
+                              const ztk_stack_netif_callbacks *cb)
 {
   if (cfg == NULL || cb == NULL || cb->frame_out == NULL)
     return ZTK_EINVAL;
@@ -220,6 +221,10 @@ static int netif_create(ztk_stack_netif **out, ztk_stack_host *h, const ztk_stac
     netif_release(n);
     return ZTK_ENOMEM;
   }
+  if (cfg->skip_rx_checksums)
+    NETIF_SET_CHECKSUM_CTRL(&n->lw, NETIF_CHECKSUM_GEN_IP | NETIF_CHECKSUM_GEN_UDP |
+                                        NETIF_CHECKSUM_GEN_TCP | NETIF_CHECKSUM_GEN_ICMP |
+                                        NETIF_CHECKSUM_GEN_ICMP6);
   ztk_host_netif_link(h, n);
   netif_set_link_up(&n->lw);
   netif_set_up(&n->lw);
@@ -263,7 +268,7 @@ void ztk_stack_netif_free(ztk_stack_netif *n)
   ztk_env_leave();
 }
 
-/* ---- input -------------------------------------------------------------------------------- */
+/* ---- input ----------------------------------------------------------------------------------- */
 
 static int netif_check_frame(const ztk_stack_netif *n, uint64_t dst_mac, uint16_t ethertype,
                              size_t len)
@@ -291,8 +296,8 @@ static int netif_check_frame(const ztk_stack_netif *n, uint64_t dst_mac, uint16_
 
 /* Hands one frame to lwIP (with an Ethernet header rebuilt in front). Returns 0 or
  * ZTK_ENOMEM. */
-static int netif_deliver(ztk_stack_netif *n, uint64_t src_mac, uint64_t dst_mac,
-                         uint16_t ethertype, const void *data, size_t len)
+static int netif_deliver(ztk_stack_netif *n, uint64_t src_mac, uint64_t dst_mac, uint16_t ethertype,
+                         const void *data, size_t len)
 {
   struct pbuf *p = pbuf_alloc(PBUF_RAW, (u16_t)(len + ETH_HDR), PBUF_RAM);
   if (p == NULL) {
@@ -330,7 +335,7 @@ int ztk_stack_netif_input(ztk_stack_netif *n, uint64_t src_mac, uint64_t dst_mac
   return rc;
 }
 
-/* ---- multicast groups --------------------------------------------------------------------- */
+/* ---- multicast groups ------------------------------------------------------------------------ */
 
 ztk_stack_group ztk_stack_group_arp(const ztk_inaddr *ip4)
 {
@@ -393,7 +398,7 @@ int ztk_stack_netif_groups(const ztk_stack_netif *n, ztk_stack_group *out, int m
   return n->ngroups;
 }
 
-/* ---- addresses ---------------------------------------------------------------------------- */
+/* ---- addresses ------------------------------------------------------------------------------- */
 
 static bool addr_usable(const ztk_inaddr *a)
 {
@@ -542,7 +547,7 @@ int ztk_netif_source_for(const ztk_stack_netif *n, const ztk_inaddr *dst, ztk_in
   return ztk_netif_first_addr(n, dst->family, src);
 }
 
-/* ---- routes and reachability -------------------------------------------------------------- */
+/* ---- routes and reachability ----------------------------------------------------------------- */
 
 /* The longest prefix of n's own networks covering dst, or -1. */
 static int netif_own_prefix(const ztk_stack_netif *n, const ztk_inaddr *dst)
@@ -627,7 +632,7 @@ int ztk_stack_netif_remove_route(ztk_stack_netif *n, const ztk_inaddr *target)
   return ZTK_ENOTFOUND;
 }
 
-/* ---- small accessors ------------------------------------------------------------------------ */
+/* ---- small accessors ------------------------------------------------------------------------- */
 
 int ztk_stack_netif_set_mtu(ztk_stack_netif *n, unsigned mtu)
 {

@@ -41,8 +41,11 @@ typedef struct ztk_stack_netif_callbacks {
 
 typedef struct ztk_stack_netif_config {
   uint64_t nwid;
-  uint64_t mac;  /* unicast, low 48 bits */
-  unsigned mtu;  /* 0: ZTK_STACK_DEFAULT_MTU; else ZTK_STACK_MIN_MTU..ZTK_STACK_MAX_MTU */
+  uint64_t mac; /* unicast, low 48 bits */
+  unsigned mtu; /* 0: ZTK_STACK_DEFAULT_MTU; else ZTK_STACK_MIN_MTU..ZTK_STACK_MAX_MTU */
+  /* Do not verify IP/TCP/UDP/ICMP checksums of incoming frames (they are always generated).
+   * ZeroTier authenticates every frame, so the check only costs time; fuzzing needs it off. */
+  bool skip_rx_checksums;
 } ztk_stack_netif_config;
 
 typedef struct ztk_stack_group {
@@ -114,7 +117,7 @@ ztk_stack_host *ztk_stack_netif_host(const ztk_stack_netif *n);
 /* The (MAC, ADI) group for ARP resolution of an IPv4 address, as ZeroTier derives it. */
 ztk_stack_group ztk_stack_group_arp(const ztk_inaddr *ip4);
 
-/* ---- for the other stack modules only ------------------------------------------------------ */
+/* ---- for the other stack modules only -------------------------------------------------------- */
 
 /* How well n reaches dst: the longest matching prefix among its addresses and routes, or -1.
  * With a non-NULL gateway_out, a matching route's gateway is reported (family 0: on-link). */

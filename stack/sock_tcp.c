@@ -212,7 +212,7 @@ int ztk_tcp_bind(ztk_sock *s, const ztk_inaddr *local, struct ztk_stack_netif *n
   return 0;
 }
 
-/* ---- listening ---------------------------------------------------------------------------------- */
+/* ---- listening ------------------------------------------------------------------------------- */
 
 static err_t tcp_on_accept(void *arg, struct tcp_pcb *newpcb, err_t err);
 
@@ -366,7 +366,7 @@ int ztk_tcp_accept(ztk_sock *s, ztk_sock **out, ztk_inaddr *peer)
   return 0;
 }
 
-/* ---- connecting --------------------------------------------------------------------------------- */
+/* ---- connecting ------------------------------------------------------------------------------ */
 
 static err_t tcp_on_connected(void *arg, struct tcp_pcb *pcb, err_t err)
 {
@@ -443,7 +443,7 @@ int ztk_tcp_connect(ztk_sock *s, const ztk_inaddr *remote)
   return ZTK_ESOCK_INPROGRESS;
 }
 
-/* ---- lwIP callbacks ------------------------------------------------------------------------------ */
+/* ---- lwIP callbacks -------------------------------------------------------------------------- */
 
 static err_t tcp_on_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
 {
@@ -539,7 +539,7 @@ static void tcp_on_err(void *arg, err_t err)
   ztk_sock_notify(s);
 }
 
-/* ---- data ------------------------------------------------------------------------------------------- */
+/* ---- data ------------------------------------------------------------------------------------ */
 
 /* The pending error, reported once. */
 static int tcp_take_err(ztk_sock *s)
@@ -622,7 +622,7 @@ int ztk_tcp_shutdown(ztk_sock *s, int how)
   return 0;
 }
 
-/* ---- closing ------------------------------------------------------------------------------------------ */
+/* ---- closing --------------------------------------------------------------------------------- */
 
 static void tcp_reset_pcb(ztk_sock *s)
 {
@@ -714,7 +714,7 @@ void ztk_tcp_netdown(ztk_sock *s)
   s->state = ZS_CLOSED;
 }
 
-/* ---- readiness ----------------------------------------------------------------------------------------- */
+/* ---- readiness ------------------------------------------------------------------------------- */
 
 unsigned ztk_tcp_events(const ztk_sock *s)
 {

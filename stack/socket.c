@@ -100,7 +100,7 @@ void ztk_sock_release(ztk_sock *s)
   free(s);
 }
 
-/* ---- wakeups ------------------------------------------------------------------------------------ */
+/* ---- wakeups --------------------------------------------------------------------------------- */
 
 void ztk_sock_notify(ztk_sock *s)
 {
@@ -136,7 +136,7 @@ void ztk_sock_flush_host(ztk_stack_host *h)
   }
 }
 
-/* ---- addresses, ports, attachments ------------------------------------------------------------- */
+/* ---- addresses, ports, attachments ----------------------------------------------------------- */
 
 static bool sock_addrs_overlap(const ztk_inaddr *a, const ztk_inaddr *b)
 {
@@ -199,7 +199,7 @@ int ztk_sock_pick_netif(const ztk_sock *s, const ztk_inaddr *dst, struct ztk_sta
   return ztk_host_route(s->host, dst, out);
 }
 
-/* ---- datagram queue ------------------------------------------------------------------------------- */
+/* ---- datagram queue -------------------------------------------------------------------------- */
 
 bool ztk_sock_dq_push(ztk_sock *s, ztk_sock_dgram *d)
 {
@@ -239,7 +239,7 @@ void ztk_sock_dq_clear(ztk_sock *s)
     free(d);
 }
 
-/* ---- host and netif events -------------------------------------------------------------------- */
+/* ---- host and netif events ------------------------------------------------------------------- */
 
 /* Releases every pcb of s at once (peers of TCP connections get a reset) and frees it. */
 static void sock_destroy(ztk_sock *s)
@@ -316,7 +316,7 @@ void ztk_sock_addr_removed(ztk_stack_host *h, struct ztk_stack_netif *n, const z
   }
 }
 
-/* ---- public entry points ---------------------------------------------------------------------- */
+/* ---- public entry points --------------------------------------------------------------------- */
 
 int ztk_sock_new(ztk_sock **out, ztk_stack_host *h, int family, ztk_sock_type type)
 {
@@ -566,7 +566,7 @@ int ztk_sock_peer(const ztk_sock *s, ztk_inaddr *out)
   return 0;
 }
 
-/* ---- options -------------------------------------------------------------------------------------- */
+/* ---- options --------------------------------------------------------------------------------- */
 
 static int sock_set_bool_or_range(ztk_sock *s, ztk_sockopt opt, int v)
 {
@@ -686,20 +686,48 @@ int ztk_sock_getopt(ztk_sock *s, ztk_sockopt opt, int *value)
   if (!sock_opt_fits_type(s, opt))
     return ZTK_ESOCK_NOPROTOOPT;
   switch (opt) {
-  case ZTK_SO_REUSEADDR: *value = s->reuse; return 0;
-  case ZTK_SO_KEEPALIVE: *value = s->keepalive; return 0;
-  case ZTK_SO_BROADCAST: *value = s->broadcast; return 0;
-  case ZTK_SO_LINGER: *value = s->linger; return 0;
-  case ZTK_SO_RCVBUF: *value = s->rcvbuf; return 0;
-  case ZTK_SO_SNDBUF: *value = s->sndbuf; return 0;
-  case ZTK_SO_RCVQLEN: *value = s->rcvqlen; return 0;
-  case ZTK_SO_TYPE: *value = s->type; return 0;
-  case ZTK_TCP_NODELAY: *value = s->nodelay; return 0;
-  case ZTK_TCP_KEEPIDLE: *value = s->keepidle; return 0;
-  case ZTK_TCP_KEEPINTVL: *value = s->keepintvl; return 0;
-  case ZTK_TCP_KEEPCNT: *value = s->keepcnt; return 0;
-  case ZTK_IP_TTL: *value = s->ttl; return 0;
-  case ZTK_IP_TOS: *value = s->tos; return 0;
+  case ZTK_SO_REUSEADDR:
+    *value = s->reuse;
+    return 0;
+  case ZTK_SO_KEEPALIVE:
+    *value = s->keepalive;
+    return 0;
+  case ZTK_SO_BROADCAST:
+    *value = s->broadcast;
+    return 0;
+  case ZTK_SO_LINGER:
+    *value = s->linger;
+    return 0;
+  case ZTK_SO_RCVBUF:
+    *value = s->rcvbuf;
+    return 0;
+  case ZTK_SO_SNDBUF:
+    *value = s->sndbuf;
+    return 0;
+  case ZTK_SO_RCVQLEN:
+    *value = s->rcvqlen;
+    return 0;
+  case ZTK_SO_TYPE:
+    *value = s->type;
+    return 0;
+  case ZTK_TCP_NODELAY:
+    *value = s->nodelay;
+    return 0;
+  case ZTK_TCP_KEEPIDLE:
+    *value = s->keepidle;
+    return 0;
+  case ZTK_TCP_KEEPINTVL:
+    *value = s->keepintvl;
+    return 0;
+  case ZTK_TCP_KEEPCNT:
+    *value = s->keepcnt;
+    return 0;
+  case ZTK_IP_TTL:
+    *value = s->ttl;
+    return 0;
+  case ZTK_IP_TOS:
+    *value = s->tos;
+    return 0;
   case ZTK_SO_ERROR:
     *value = s->err;
     s->err = 0;
@@ -709,7 +737,7 @@ int ztk_sock_getopt(ztk_sock *s, ztk_sockopt opt, int *value)
   }
 }
 
-/* ---- readiness ------------------------------------------------------------------------------------- */
+/* ---- readiness ------------------------------------------------------------------------------- */
 
 unsigned ztk_sock_events(const ztk_sock *s)
 {
@@ -768,7 +796,7 @@ ztk_sock_type ztk_sock_type_of(const ztk_sock *s)
   return s != NULL ? (ztk_sock_type)s->type : 0;
 }
 
-/* ---- ping ------------------------------------------------------------------------------------------- */
+/* ---- ping ------------------------------------------------------------------------------------ */
 
 int ztk_sock_ping_send(ztk_sock *s, const ztk_inaddr *to, uint16_t seq, size_t payload_len)
 {

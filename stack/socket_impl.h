@@ -46,12 +46,12 @@ struct ztk_sock {
   ztk_sock *pend_next;   /* the host's deferred-wakeup list */
   bool pending;
   uint8_t type, family, state;
-  bool child;      /* accepted: shares its listener's port */
-  bool orphan;     /* closed by the application; lwIP is still delivering (linger) */
+  bool child;  /* accepted: shares its listener's port */
+  bool orphan; /* closed by the application; lwIP is still delivering (linger) */
   bool rd_shut, wr_shut, eof;
-  int err;                      /* pending error: reported once, then gone */
-  ztk_inaddr local, remote;     /* remote family 0 when not connected */
-  struct ztk_stack_netif *nif;  /* the one netif in use; NULL: all of the host's */
+  int err;                     /* pending error: reported once, then gone */
+  ztk_inaddr local, remote;    /* remote family 0 when not connected */
+  struct ztk_stack_netif *nif; /* the one netif in use; NULL: all of the host's */
   /* options */
   bool reuse, keepalive, broadcast, nodelay;
   int linger; /* -1 off */
@@ -65,7 +65,7 @@ struct ztk_sock {
   uint32_t held, held_want; /* receive window kept back for SO_RCVBUF (see sock_tcp.c) */
   ztk_sock **acq;           /* accept queue (listener), backlog entries */
   int acq_head, acq_len, backlog;
-  ztk_sock *listener;       /* set while waiting in a listener's accept queue */
+  ztk_sock *listener; /* set while waiting in a listener's accept queue */
   int64_t linger_deadline;
   /* listeners, UDP and ping */
   ztk_sock_att *att; /* ZTK_STACK_HOST_MAX_NETIFS entries, allocated on first use */
@@ -77,7 +77,7 @@ struct ztk_sock {
   uint16_t ident; /* ping identifier */
 };
 
-/* ---- socket.c: common plumbing -------------------------------------------------------------- */
+/* ---- socket.c: common plumbing --------------------------------------------------------------- */
 
 /* Allocates a socket with default options and links it into h. Returns NULL when h is at
  * max_sockets or memory is out (*err says which: ZTK_ELIMIT / ZTK_ENOMEM). */
@@ -121,7 +121,7 @@ bool ztk_sock_dq_push(ztk_sock *s, ztk_sock_dgram *d);
 ztk_sock_dgram *ztk_sock_dq_pop(ztk_sock *s);
 void ztk_sock_dq_clear(ztk_sock *s);
 
-/* ---- per type (sock_tcp.c, sock_udp.c, sock_ping.c) ----------------------------------------- */
+/* ---- per type (sock_tcp.c, sock_udp.c, sock_ping.c) ------------------------------------------ */
 
 int ztk_tcp_bind(ztk_sock *s, const ztk_inaddr *local, struct ztk_stack_netif *nif);
 int ztk_tcp_listen(ztk_sock *s, int backlog);

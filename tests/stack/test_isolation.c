@@ -69,8 +69,8 @@ static ztk_sock *listener(ztk_stack_host *h, const char *addr)
 }
 
 /* The server end writes its name; the client end reads it. */
-static void expect_server(ztk_wire **w, int n, ztk_stack_host *client, ztk_sock *l,
-                          const char *dst, const char *name)
+static void expect_server(ztk_wire **w, int n, ztk_stack_host *client, ztk_sock *l, const char *dst,
+                          const char *name)
 {
   ztk_sock *c, *s;
   char buf[16];

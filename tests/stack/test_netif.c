@@ -61,9 +61,9 @@ static void test_config_checks(void **state)
   memset(&log, 0, sizeof log);
   sh_begin();
   assert_int_equal(ztk_stack_host_new(&h, NULL), 0);
-  ztk_stack_netif_config ok = {NWID, 0x32000000c001ull, 0};
-  ztk_stack_netif_config bad_mac = {NWID, 0x33000000c001ull, 0}; /* multicast bit */
-  ztk_stack_netif_config bad_mtu = {NWID, 0x32000000c001ull, 1000};
+  ztk_stack_netif_config ok = {.nwid = NWID, .mac = 0x32000000c001ull};
+  ztk_stack_netif_config bad_mac = {.nwid = NWID, .mac = 0x33000000c001ull}; /* multicast bit */
+  ztk_stack_netif_config bad_mtu = {.nwid = NWID, .mac = 0x32000000c001ull, .mtu = 1000};
   ztk_stack_netif_callbacks none = {NULL, NULL};
   assert_int_equal(ztk_stack_netif_new(&n, h, &bad_mac, &log_cb, &log), ZTK_EINVAL);
   assert_int_equal(ztk_stack_netif_new(&n, h, &bad_mtu, &log_cb, &log), ZTK_EINVAL);
@@ -95,8 +95,8 @@ static void test_netif_limit(void **state)
     assert_int_equal(ztk_stack_host_new(&h[i], NULL), 0);
   /* 9 hosts x 32 networks would be 288 netifs: the process stops cleanly at 250 */
   for (int i = 0; i < HOSTS * ZTK_STACK_HOST_MAX_NETIFS && rc == 0; i++) {
-    ztk_stack_netif_config cfg = {NWID + (uint64_t)(i % ZTK_STACK_HOST_MAX_NETIFS),
-                                  0x320000100000ull + (uint64_t)i, 0};
+    ztk_stack_netif_config cfg = {.nwid = NWID + (uint64_t)(i % ZTK_STACK_HOST_MAX_NETIFS),
+                                  .mac = 0x320000100000ull + (uint64_t)i};
     ztk_stack_netif *n;
     rc = ztk_stack_netif_new(&n, h[i / ZTK_STACK_HOST_MAX_NETIFS], &cfg, &log_cb, &log);
     if (rc == 0) {
@@ -110,7 +110,7 @@ static void test_netif_limit(void **state)
   assert_int_equal(rc, ZTK_ELIMIT);
   assert_int_equal(made, ZTK_STACK_MAX_NETIFS);
   /* a host's own limit */
-  ztk_stack_netif_config more = {NWID + 999, 0x3200000fffffull, 0};
+  ztk_stack_netif_config more = {.nwid = NWID + 999, .mac = 0x3200000fffffull};
   ztk_stack_netif *n;
   assert_int_equal(ztk_stack_netif_new(&n, h[0], &more, &log_cb, &log), ZTK_ELIMIT);
   /* freeing one host makes room again */
@@ -139,7 +139,7 @@ static void test_addresses_and_groups(void **state)
   memset(&log, 0, sizeof log);
   sh_begin();
   assert_int_equal(ztk_stack_host_new(&h, NULL), 0);
-  ztk_stack_netif_config cfg = {NWID, 0x32000000c002ull, 0};
+  ztk_stack_netif_config cfg = {.nwid = NWID, .mac = 0x32000000c002ull};
   assert_int_equal(ztk_stack_netif_new(&n, h, &cfg, &log_cb, &log), 0);
   ztk_inaddr v4 = sh_addr("10.20.30.40/24"), v4b = sh_addr("10.20.30.41/24");
   ztk_inaddr v6 = sh_addr("fd00:1::abcd:ef12/64"), zero = sh_addr("0.0.0.0/8");
@@ -187,7 +187,7 @@ static void test_frame_input_checks(void **state)
   memset(frame, 0, sizeof frame);
   sh_begin();
   assert_int_equal(ztk_stack_host_new(&h, NULL), 0);
-  ztk_stack_netif_config cfg = {NWID, 0x32000000c003ull, 0};
+  ztk_stack_netif_config cfg = {.nwid = NWID, .mac = 0x32000000c003ull};
   assert_int_equal(ztk_stack_netif_new(&n, h, &cfg, &log_cb, &log), 0);
   uint64_t me = 0x32000000c003ull, peer = 0x32000000c0ffull;
   assert_int_equal(ztk_stack_netif_input(n, peer, me, 0x0800, 0, frame, 2801), ZTK_ERANGE);
@@ -224,7 +224,7 @@ static void test_no_reentry_from_frame_out(void **state)
   memset(&log, 0, sizeof log);
   sh_begin();
   assert_int_equal(ztk_stack_host_new(&h, NULL), 0);
-  ztk_stack_netif_config cfg = {NWID, 0x32000000c004ull, 0};
+  ztk_stack_netif_config cfg = {.nwid = NWID, .mac = 0x32000000c004ull};
   assert_int_equal(ztk_stack_netif_new(&n, h, &cfg, &log_cb, &log), 0);
   log.self = n;
   ztk_inaddr a = sh_addr("10.40.0.1/24");
@@ -245,8 +245,7 @@ static void test_route_via_gateway(void **state)
   ztk_wire *w = sh_wire(1, 0, 2);
   assert_int_equal(ztk_stack_host_new(&a, NULL), 0);
   assert_int_equal(ztk_stack_host_new(&g, NULL), 0);
-  ztk_stack_netif *na = sh_netif(w, a, NWID, 0x32000000c005ull, "10.50.0.1/24", "fd50::1/64",
-                                 NULL);
+  ztk_stack_netif *na = sh_netif(w, a, NWID, 0x32000000c005ull, "10.50.0.1/24", "fd50::1/64", NULL);
   sh_netif(w, g, NWID, 0x32000000c006ull, "10.50.0.254/24", "fd50::fe/64", NULL);
   ztk_inaddr far4 = sh_addr("192.168.0.0/16"), gw4 = sh_addr("10.50.0.254");
   ztk_inaddr far6 = sh_addr("2001:db8::/32"), gw6 = sh_addr("fd50::fe");
@@ -266,7 +265,7 @@ static void test_route_via_gateway(void **state)
   ztk_wire_stats ws;
   ztk_wire_stats_get(w, &ws);
   assert_int_equal(ws.unknown_dst, 0); /* every unicast frame went to a MAC on the wire */
-  assert_true(ws.delivered >= 6); /* ARP, NS/NA and the two datagrams to the gateway */
+  assert_true(ws.delivered >= 6);      /* ARP, NS/NA and the two datagrams to the gateway */
   assert_int_equal(ztk_stack_netif_remove_route(na, &far4), 0);
   assert_int_equal(ztk_stack_netif_remove_route(na, &far4), ZTK_ENOTFOUND);
   assert_int_equal(ztk_sock_sendto(u4, "x", 1, &d4), ZTK_ESOCK_NETUNREACH);

@@ -17,7 +17,7 @@ typedef struct pair {
   ztk_wire *w;
   ztk_stack_host *a, *b;
   ztk_stack_netif *na, *nb;
-  ztk_sock *l;   /* listener on b */
+  ztk_sock *l;     /* listener on b */
   ztk_sock *c, *s; /* client on a, server end on b */
 } pair;
 
@@ -97,7 +97,7 @@ static int pending_error(ztk_sock *s)
   return v;
 }
 
-/* ---- basics ------------------------------------------------------------------------------------- */
+/* ---- basics ---------------------------------------------------------------------------------- */
 
 static void test_connect_send_recv(void **state)
 {
@@ -189,7 +189,7 @@ static void test_shutdown_read_discards(void **state)
   pair_down(&p);
 }
 
-/* ---- failures --------------------------------------------------------------------------------- */
+/* ---- failures -------------------------------------------------------------------------------- */
 
 static void test_refused(void **state)
 {
@@ -368,7 +368,7 @@ static void test_keepalive_timeout(void **state)
   pair_down(&p);
 }
 
-/* ---- listening ---------------------------------------------------------------------------------- */
+/* ---- listening ------------------------------------------------------------------------------- */
 
 static void test_backlog(void **state)
 {
@@ -470,7 +470,7 @@ static void test_reuseaddr_time_wait(void **state)
   pair_down(&p);
 }
 
-/* ---- options, wakeups, misuse -------------------------------------------------------------------- */
+/* ---- options, wakeups, misuse ---------------------------------------------------------------- */
 
 static void test_options(void **state)
 {

@@ -74,10 +74,10 @@ static void test_240_connections(void **state)
   for (int i = 0; i < CONNS; i++) {
     assert_int_equal(ztk_sock_new(&m->client[i], a, 4, ZTK_SOCK_STREAM), 0);
     assert_int_equal(ztk_sock_connect(m->client[i], &dst), ZTK_ESOCK_INPROGRESS);
-    m->up[i] = (sh_stream){.tx = m->client[i], .seed = 1000u + (unsigned)i, .total = BYTES,
-                           .close_when_sent = true};
-    m->down[i] = (sh_stream){.rx = m->client[i], .seed = 5000u + (unsigned)i, .total = BYTES,
-                             .close_when_sent = true};
+    m->up[i] = (sh_stream){
+        .tx = m->client[i], .seed = 1000u + (unsigned)i, .total = BYTES, .close_when_sent = true};
+    m->down[i] = (sh_stream){
+        .rx = m->client[i], .seed = 5000u + (unsigned)i, .total = BYTES, .close_when_sent = true};
   }
   assert_int_equal(ztk_stack_host_sockets(a), CONNS);
   assert_true(sh_run(&w, 1, 120 * 1000, many_pump, many_done, m));

@@ -206,12 +206,9 @@ static void test_port_sharing(void **state)
 int main(void)
 {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_ipv4_datagrams),
-      cmocka_unit_test(test_ipv6_datagrams),
-      cmocka_unit_test(test_connected_filter),
-      cmocka_unit_test(test_queue_bound),
-      cmocka_unit_test(test_broadcast_and_limits),
-      cmocka_unit_test(test_port_sharing),
+      cmocka_unit_test(test_ipv4_datagrams),       cmocka_unit_test(test_ipv6_datagrams),
+      cmocka_unit_test(test_connected_filter),     cmocka_unit_test(test_queue_bound),
+      cmocka_unit_test(test_broadcast_and_limits), cmocka_unit_test(test_port_sharing),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "tests/support/vectors.h"
 
@@ -80,7 +81,7 @@ ztk_inaddr sh_addr(const char *text)
 ztk_stack_netif *sh_netif(ztk_wire *w, ztk_stack_host *h, uint64_t nwid, uint64_t mac,
                           const char *a1, const char *a2, const char *a3)
 {
-  ztk_stack_netif_config cfg = {nwid, mac, 0};
+  ztk_stack_netif_config cfg = {.nwid = nwid, .mac = mac};
   ztk_stack_netif *n = NULL;
   const char *addrs[3] = {a1, a2, a3};
   assert_int_equal(ztk_wire_attach(w, h, &cfg, &n), 0);
@@ -91,8 +92,8 @@ ztk_stack_netif *sh_netif(ztk_wire *w, ztk_stack_host *h, uint64_t nwid, uint64_
   return n;
 }
 
-bool sh_run(ztk_wire **wires, int n, int64_t ms, bool (*pump)(void *ctx),
-            bool (*done)(void *ctx), void *ctx)
+bool sh_run(ztk_wire **wires, int n, int64_t ms, bool (*pump)(void *ctx), bool (*done)(void *ctx),
+            void *ctx)
 {
   int64_t until = sh_now + ms;
   for (;;) {
@@ -107,7 +108,7 @@ bool sh_run(ztk_wire **wires, int n, int64_t ms, bool (*pump)(void *ctx),
   }
 }
 
-/* ---- streams ---------------------------------------------------------------------------------- */
+/* ---- streams --------------------------------------------------------------------------------- */
 
 static uint64_t sh_mix(uint64_t z)
 {
@@ -120,19 +121,33 @@ static uint64_t sh_mix(uint64_t z)
 void sh_pattern(uint64_t seed, uint64_t off, uint8_t *buf, size_t len)
 {
   size_t i = 0;
-  while (i < len) {
+  while (i < len && ((off + i) & 7) != 0) { /* up to a word boundary of the stream */
     uint64_t o = off + i;
-    uint64_t w = sh_mix(seed ^ (o >> 3));
-    for (unsigned k = (unsigned)(o & 7); k < 8 && i < len; k++, i++)
-      buf[i] = (uint8_t)(w >> (8 * k));
+    buf[i++] = (uint8_t)(sh_mix(seed ^ (o >> 3)) >> (8 * (o & 7)));
+  }
+  for (; i + 8 <= len; i += 8) {
+    uint64_t w = sh_mix(seed ^ ((off + i) >> 3));
+    uint8_t b[8];
+    for (int k = 0; k < 8; k++)
+      b[k] = (uint8_t)(w >> (8 * k));
+    memcpy(buf + i, b, 8);
+  }
+  for (; i < len; i++) {
+    uint64_t o = off + i;
+    buf[i] = (uint8_t)(sh_mix(seed ^ (o >> 3)) >> (8 * (o & 7)));
   }
 }
 
-static uint64_t sh_fnv(uint64_t h, const uint8_t *p, size_t n)
+/* A running Fletcher-style checksum of a stream (independent of how it is cut into calls):
+ * low 32 bits the sum of the bytes, high 32 bits the sum of those sums. */
+static uint64_t sh_sum(uint64_t h, const uint8_t *p, size_t n)
 {
-  for (size_t i = 0; i < n; i++)
-    h = (h ^ p[i]) * 0x100000001b3ull;
-  return h;
+  uint32_t s1 = (uint32_t)h, s2 = (uint32_t)(h >> 32);
+  for (size_t i = 0; i < n; i++) {
+    s1 += p[i];
+    s2 += s1;
+  }
+  return (uint64_t)s2 << 32 | s1;
 }
 
 static bool sh_stream_send(sh_stream *st, uint8_t *buf)
@@ -146,7 +161,7 @@ static bool sh_stream_send(sh_stream *st, uint8_t *buf)
       st->err = (int)n;
     if (n <= 0)
       break;
-    st->hash_tx = sh_fnv(st->hash_tx, buf, (size_t)n);
+    st->hash_tx = sh_sum(st->hash_tx, buf, (size_t)n);
     st->sent += (uint64_t)n;
     moved = true;
   }
@@ -180,7 +195,7 @@ static bool sh_stream_recv(sh_stream *st, uint8_t *buf, uint8_t *want)
     sh_pattern(st->seed, st->got, want, (size_t)n);
     if (memcmp(buf, want, (size_t)n) != 0)
       st->bad = true;
-    st->hash_rx = sh_fnv(st->hash_rx, buf, (size_t)n);
+    st->hash_rx = sh_sum(st->hash_rx, buf, (size_t)n);
     st->got += (uint64_t)n;
     moved = true;
   }
@@ -190,14 +205,12 @@ static bool sh_stream_recv(sh_stream *st, uint8_t *buf, uint8_t *want)
 bool sh_stream_pump(sh_stream *st)
 {
   static uint8_t buf[SH_BUF], want[SH_BUF];
-  if (st->hash_tx == 0)
-    st->hash_tx = st->hash_rx = 0xcbf29ce484222325ull;
   bool a = st->tx != NULL && sh_stream_send(st, buf);
   bool b = st->rx != NULL && sh_stream_recv(st, buf, want);
   return a || b;
 }
 
-/* ---- connection setup ------------------------------------------------------------------------- */
+/* ---- connection setup ------------------------------------------------------------------------ */
 
 typedef struct sh_pair_ctx {
   ztk_sock *client, *listener, *server;
@@ -221,4 +234,72 @@ void sh_connect_pair(ztk_wire **wires, int n, ztk_stack_host *c, ztk_sock *l, co
   assert_true(sh_run(wires, n, 10000, NULL, sh_pair_done, &p));
   *client = p.client;
   *server = p.server;
+}
+
+/* ---- bulk transfers -------------------------------------------------------------------------- */
+
+typedef struct bulk_ctx {
+  sh_stream st[2];
+} bulk_ctx;
+
+static bool bulk_pump(void *ctx)
+{
+  bulk_ctx *c = ctx;
+  bool a = sh_stream_pump(&c->st[0]);
+  bool b = sh_stream_pump(&c->st[1]);
+  return a || b;
+}
+
+static bool bulk_done(void *ctx)
+{
+  bulk_ctx *c = ctx;
+  return c->st[0].eof && c->st[1].eof;
+}
+
+static double wall(void)
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+void sh_bulk(uint64_t bytes, int64_t delay_ms, double loss, int64_t limit_ms)
+{
+  ztk_stack_host *a, *b;
+  ztk_sock *l, *c, *s;
+  sh_begin();
+  ztk_wire *w = sh_wire(delay_ms, loss, 99);
+  assert_int_equal(ztk_stack_host_new(&a, NULL), 0);
+  assert_int_equal(ztk_stack_host_new(&b, NULL), 0);
+  sh_netif(w, a, 0x8056c2e21c000002ull, 0x32000000a001ull, "10.2.0.1/16", NULL, NULL);
+  sh_netif(w, b, 0x8056c2e21c000002ull, 0x32000000b001ull, "10.2.0.2/16", NULL, NULL);
+  ztk_inaddr any = sh_addr("0.0.0.0/5001");
+  assert_int_equal(ztk_sock_new(&l, b, 4, ZTK_SOCK_STREAM), 0);
+  assert_int_equal(ztk_sock_bind(l, &any), 0);
+  assert_int_equal(ztk_sock_listen(l, 4), 0);
+  sh_connect_pair(&w, 1, a, l, "10.2.0.2/5001", &c, &s);
+  bulk_ctx ctx;
+  memset(&ctx, 0, sizeof ctx);
+  ctx.st[0] = (sh_stream){.tx = c, .rx = s, .seed = 11, .total = bytes, .close_when_sent = true};
+  ctx.st[1] = (sh_stream){.tx = s, .rx = c, .seed = 12, .total = bytes, .close_when_sent = true};
+  int64_t t0 = sh_now;
+  double w0 = wall();
+  assert_true(sh_run(&w, 1, limit_ms, bulk_pump, bulk_done, &ctx));
+  for (int i = 0; i < 2; i++) {
+    assert_false(ctx.st[i].bad);
+    assert_int_equal(ctx.st[i].got, bytes);
+    assert_int_equal(ctx.st[i].hash_rx, ctx.st[i].hash_tx);
+  }
+  ztk_wire_stats ws;
+  ztk_wire_stats_get(w, &ws);
+  printf("# %llu MiB each way, delay %lld ms, loss %.0f%%: %.1f s virtual, %.2f s wall, "
+         "%llu frames, %llu lost\n",
+         (unsigned long long)(bytes >> 20), (long long)delay_ms, loss * 100,
+         (double)(sh_now - t0) / 1000.0, wall() - w0, (unsigned long long)ws.sent,
+         (unsigned long long)ws.lost);
+  ztk_sock_close(c);
+  ztk_sock_close(s);
+  ztk_sock_close(l);
+  ztk_stack_host *hosts[2] = {a, b};
+  sh_end(hosts, 2, &w, 1);
 }

@@ -37,8 +37,8 @@ ztk_inaddr sh_addr(const char *text);
 
 /* Runs the virtual-time loop over wires until done(ctx) returns true (checked after every
  * pump(ctx), which may be NULL) or `ms` of virtual time passed. Returns done(ctx). */
-bool sh_run(ztk_wire **wires, int n, int64_t ms, bool (*pump)(void *ctx),
-            bool (*done)(void *ctx), void *ctx);
+bool sh_run(ztk_wire **wires, int n, int64_t ms, bool (*pump)(void *ctx), bool (*done)(void *ctx),
+            void *ctx);
 
 /* Advances virtual time by ms, delivering frames and running timers. */
 void sh_advance(ztk_wire **wires, int n, int64_t ms);
@@ -47,14 +47,14 @@ void sh_advance(ztk_wire **wires, int n, int64_t ms);
 typedef struct sh_stream {
   ztk_sock *tx, *rx;
   uint64_t seed;
-  uint64_t total;       /* bytes to send */
-  uint64_t sent, got;   /* bytes sent / received and verified */
-  uint64_t hash_tx, hash_rx; /* FNV-1a of the stream, both ends */
-  size_t rx_chunk;      /* bytes per recv call (0: 64 KiB) */
-  int rx_calls_per_pump; /* recv calls per pump (0: unlimited) */
-  bool close_when_sent; /* shutdown(WR) after the last byte */
-  bool shut, eof, bad;  /* FIN sent / EOF seen / a byte differed */
-  int err;              /* the first error send or recv reported (not ZTK_EAGAIN) */
+  uint64_t total;            /* bytes to send */
+  uint64_t sent, got;        /* bytes sent / received and verified */
+  uint64_t hash_tx, hash_rx; /* a Fletcher-style checksum of the stream, both ends */
+  size_t rx_chunk;           /* bytes per recv call (0: 64 KiB) */
+  int rx_calls_per_pump;     /* recv calls per pump (0: unlimited) */
+  bool close_when_sent;      /* shutdown(WR) after the last byte */
+  bool shut, eof, bad;       /* FIN sent / EOF seen / a byte differed */
+  int err;                   /* the first error send or recv reported (not ZTK_EAGAIN) */
 } sh_stream;
 
 /* Moves data both ways as far as the sockets allow. Returns true if anything moved. */
@@ -65,7 +65,12 @@ void sh_pattern(uint64_t seed, uint64_t off, uint8_t *buf, size_t len);
 
 /* Connects a client socket of family fam on host c to server address srv (which must be
  * listening on l, a listener on host s) and returns both ends once established. */
-void sh_connect_pair(ztk_wire **wires, int n, ztk_stack_host *c, ztk_sock *l,
-                     const char *srv, ztk_sock **client, ztk_sock **server);
+void sh_connect_pair(ztk_wire **wires, int n, ztk_stack_host *c, ztk_sock *l, const char *srv,
+                     ztk_sock **client, ztk_sock **server);
+
+/* Two hosts on one wire (delay, loss) exchange `bytes` in each direction at once over one TCP
+ * connection, checked byte by byte; prints the virtual and wall time. Fails the test on any
+ * difference or if it takes more than limit_ms of virtual time. */
+void sh_bulk(uint64_t bytes, int64_t delay_ms, double loss, int64_t limit_ms);
 
 #endif
