@@ -48,36 +48,33 @@ int ztk_hook_ip4_input(struct pbuf *p, struct netif *inp)
   return 1;
 }
 
-const ip4_addr_t *ztk_hook_etharp_get_gw(struct netif *netif, const ip4_addr_t *dest)
+/* How netif reaches d (an address of lwIP's): NULL if it does not, d itself when on-link, or
+ * the gateway of the route that covers d. */
+static const ip_addr_t *hook_next_hop(struct netif *netif, const ip_addr_t *d)
 {
-  const ztk_stack_netif *n = ztk_netif_of(netif);
-  ip_addr_t d;
   ztk_inaddr dst;
   int bits;
-  ip_addr_copy_from_ip4(d, *dest);
-  ztk_lwaddr_to(&dst, &d, 0);
-  const ztk_netif_route *r = ztk_netif_route_for(n, &dst, &bits);
+  ztk_lwaddr_to(&dst, d, 0);
+  const ztk_netif_route *r = ztk_netif_route_for(ztk_netif_of(netif), &dst, &bits);
   if (bits < 0)
     return NULL;
-  if (r == NULL || r->via.family == 0)
-    return dest;
-  return ip_2_ip4(&r->via_lw);
+  return r == NULL || r->via.family == 0 ? d : &r->via_lw;
+}
+
+const ip4_addr_t *ztk_hook_etharp_get_gw(struct netif *netif, const ip4_addr_t *dest)
+{
+  ip_addr_t d;
+  ip_addr_copy_from_ip4(d, *dest);
+  const ip_addr_t *hop = hook_next_hop(netif, &d);
+  return hop == NULL ? NULL : hop == &d ? dest : ip_2_ip4(hop);
 }
 
 const ip6_addr_t *ztk_hook_nd6_get_gw(struct netif *netif, const ip6_addr_t *dest)
 {
-  const ztk_stack_netif *n = ztk_netif_of(netif);
   ip_addr_t d;
-  ztk_inaddr dst;
-  int bits;
   ip_addr_copy_from_ip6(d, *dest);
-  ztk_lwaddr_to(&dst, &d, 0);
-  const ztk_netif_route *r = ztk_netif_route_for(n, &dst, &bits);
-  if (bits < 0)
-    return NULL;
-  if (r == NULL || r->via.family == 0)
-    return dest;
-  return ip_2_ip6(&r->via_lw);
+  const ip_addr_t *hop = hook_next_hop(netif, &d);
+  return hop == NULL ? NULL : hop == &d ? dest : ip_2_ip6(hop);
 }
 
 u32_t ztk_hook_tcp_isn(const ip_addr_t *local_ip, u16_t local_port, const ip_addr_t *remote_ip,

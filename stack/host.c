@@ -42,15 +42,17 @@ int ztk_stack_host_new(ztk_stack_host **out, const ztk_stack_host_config *cfg)
 
 void ztk_stack_host_free(ztk_stack_host *h)
 {
-  if (h == NULL || ztk_env_enter() != 0)
+  if (h == NULL || h->zombie || ztk_env_enter() != 0)
     return;
-  h->freeing = true;
   ztk_sock_host_teardown(h);
   while (h->nnetifs > 0)
     ztk_netif_destroy(h->netifs[h->nnetifs - 1]);
   ztk_env_host_forget(h);
   ztk_env_leave();
-  free(h);
+  if (h->flushing)
+    h->zombie = true; /* ztk_sock_flush_host() frees it when the callback returns */
+  else
+    free(h);
 }
 
 int ztk_stack_host_netifs(const ztk_stack_host *h, struct ztk_stack_netif **out, int max)

@@ -32,8 +32,8 @@ void ztk_stack_host_config_init(ztk_stack_host_config *cfg);
 int ztk_stack_host_new(ztk_stack_host **out, const ztk_stack_host_config *cfg);
 
 /* Aborts every socket of the host (peers get a reset), frees its netifs and the host. Socket
- * handles of the host become invalid. NULL is allowed. Must not be called from a stack
- * callback (it then does nothing). */
+ * handles of the host become invalid. NULL is allowed. May be called from a socket wakeup
+ * callback; not from a frame callback (it then does nothing). */
 void ztk_stack_host_free(ztk_stack_host *h);
 
 /* Number of netifs; out (optional) receives up to max of them in creation order. */
@@ -52,7 +52,8 @@ struct ztk_stack_host {
   struct ztk_sock *pend_head, *pend_tail; /* sockets with a deferred wakeup */
   struct ztk_stack_host *dirty_next;      /* env's queue of hosts to flush */
   bool dirty;
-  bool freeing;
+  bool flushing;       /* its wakeups are running: a free from a callback is finished afterwards */
+  bool zombie;         /* freed from one of its own wakeup callbacks */
   uint16_t next_ident; /* ICMP echo identifiers */
 };
 

@@ -120,10 +120,12 @@ void ztk_sock_notify(ztk_sock *s)
 void ztk_sock_flush_host(ztk_stack_host *h)
 {
   int budget = h->nsocks * 2 + 16;
-  while (h->pend_head != NULL) {
+  bool outer = !h->flushing;
+  h->flushing = true;
+  while (h->pend_head != NULL && !h->zombie) {
     if (budget-- <= 0) {
       ztk_env_host_dirty(h); /* a callback keeps re-arming: continue at the next leave */
-      return;
+      break;
     }
     ztk_sock *s = h->pend_head;
     h->pend_head = s->pend_next;
@@ -132,8 +134,13 @@ void ztk_sock_flush_host(ztk_stack_host *h)
     s->pending = false;
     s->pend_next = NULL;
     if (s->wake != NULL)
-      s->wake(s->wake_user, s, ztk_sock_events(s)); /* may free s or others */
+      s->wake(s->wake_user, s, ztk_sock_events(s)); /* may free s, others, or h */
   }
+  if (!outer)
+    return;
+  h->flushing = false;
+  if (h->zombie)
+    free(h);
 }
 
 /* ---- addresses, ports, attachments ----------------------------------------------------------- */
@@ -318,6 +325,32 @@ void ztk_sock_addr_removed(ztk_stack_host *h, struct ztk_stack_netif *n, const z
 
 /* ---- public entry points --------------------------------------------------------------------- */
 
+/* The arguments of one socket call, whatever its kind. */
+typedef struct sock_args {
+  const ztk_inaddr *addr;
+  ztk_inaddr *addr_out;
+  ztk_sock **out;
+  const void *data;
+  void *buf;
+  size_t len;
+  int value; /* flags, backlog, how, option value, reset */
+  int opt;
+  uint16_t seq;
+} sock_args;
+
+typedef long (*sock_op_fn)(ztk_sock *s, const sock_args *a);
+
+/* Runs op inside lwIP. Returns op's result, or ZTK_ESTATE from a stack callback. */
+static long sock_call(ztk_sock *s, sock_op_fn op, const sock_args *a)
+{
+  long rc = ztk_env_enter();
+  if (rc != 0)
+    return rc;
+  rc = op(s, a);
+  ztk_env_leave();
+  return rc;
+}
+
 int ztk_sock_new(ztk_sock **out, ztk_stack_host *h, int family, ztk_sock_type type)
 {
   int rc = 0;
@@ -341,38 +374,35 @@ int ztk_sock_new(ztk_sock **out, ztk_stack_host *h, int family, ztk_sock_type ty
   return s != NULL ? 0 : rc;
 }
 
-static int sock_close_common(ztk_sock *s, bool reset)
+static long op_close(ztk_sock *s, const sock_args *a)
 {
-  if (s == NULL || s->orphan)
-    return ZTK_EINVAL;
-  int rc = ztk_env_enter();
-  if (rc != 0)
-    return rc;
   if (s->type == ZTK_SOCK_STREAM) {
-    ztk_tcp_close(s, reset);
+    ztk_tcp_close(s, a->value != 0);
     if (!s->orphan)
       ztk_sock_release(s);
   } else {
     ztk_dgram_close(s);
     ztk_sock_release(s);
   }
-  ztk_env_leave();
   return 0;
 }
 
 int ztk_sock_close(ztk_sock *s)
 {
-  return sock_close_common(s, false);
+  sock_args a = {.value = 0};
+  return s == NULL || s->orphan ? ZTK_EINVAL : (int)sock_call(s, op_close, &a);
 }
 
 int ztk_sock_abort(ztk_sock *s)
 {
-  return sock_close_common(s, true);
+  sock_args a = {.value = 1};
+  return s == NULL || s->orphan ? ZTK_EINVAL : (int)sock_call(s, op_close, &a);
 }
 
-static int sock_bind_locked(ztk_sock *s, const ztk_inaddr *local)
+static long op_bind(ztk_sock *s, const sock_args *a)
 {
   struct ztk_stack_netif *nif = NULL;
+  const ztk_inaddr *local = a->addr;
   if (s->state != ZS_NEW)
     return ZTK_EINVAL;
   if (!addr_is_any(local)) {
@@ -397,128 +427,100 @@ static int sock_bind_locked(ztk_sock *s, const ztk_inaddr *local)
 
 int ztk_sock_bind(ztk_sock *s, const ztk_inaddr *local)
 {
-  if (s == NULL || local == NULL || s->orphan)
+  sock_args a = {.addr = local};
+  if (s == NULL || local == NULL || s->orphan || local->family != s->family)
     return ZTK_EINVAL;
-  if (local->family != s->family)
-    return ZTK_EINVAL;
-  int rc = ztk_env_enter();
-  if (rc != 0)
-    return rc;
-  rc = sock_bind_locked(s, local);
-  ztk_env_leave();
-  return rc;
+  return (int)sock_call(s, op_bind, &a);
+}
+
+static long op_listen(ztk_sock *s, const sock_args *a)
+{
+  if (s->state == ZS_NEW) { /* listening binds to any:0 first */
+    ztk_inaddr any;
+    sock_args b = {.addr = &any};
+    memset(&any, 0, sizeof any);
+    any.family = s->family;
+    long rc = op_bind(s, &b);
+    if (rc != 0)
+      return rc;
+  }
+  return ztk_tcp_listen(s, a->value);
 }
 
 int ztk_sock_listen(ztk_sock *s, int backlog)
 {
+  sock_args a = {.value = backlog};
   if (s == NULL || s->orphan)
     return ZTK_EINVAL;
-  if (s->type != ZTK_SOCK_STREAM)
-    return ZTK_ESOCK_OPNOTSUPP;
-  int rc = ztk_env_enter();
-  if (rc != 0)
-    return rc;
-  if (s->state == ZS_NEW) {
-    ztk_inaddr any;
-    memset(&any, 0, sizeof any);
-    any.family = s->family;
-    rc = sock_bind_locked(s, &any);
-  }
-  if (rc == 0)
-    rc = ztk_tcp_listen(s, backlog);
-  ztk_env_leave();
-  return rc;
+  return s->type != ZTK_SOCK_STREAM ? ZTK_ESOCK_OPNOTSUPP : (int)sock_call(s, op_listen, &a);
+}
+
+static long op_accept(ztk_sock *s, const sock_args *a)
+{
+  return ztk_tcp_accept(s, a->out, a->addr_out);
 }
 
 int ztk_sock_accept(ztk_sock *s, ztk_sock **out, ztk_inaddr *peer)
 {
+  sock_args a = {.out = out, .addr_out = peer};
   if (s == NULL || out == NULL || s->orphan)
     return ZTK_EINVAL;
   *out = NULL;
-  if (s->type != ZTK_SOCK_STREAM)
-    return ZTK_ESOCK_OPNOTSUPP;
-  int rc = ztk_env_enter();
-  if (rc != 0)
-    return rc;
-  rc = ztk_tcp_accept(s, out, peer);
-  ztk_env_leave();
-  return rc;
+  return s->type != ZTK_SOCK_STREAM ? ZTK_ESOCK_OPNOTSUPP : (int)sock_call(s, op_accept, &a);
+}
+
+static long op_connect(ztk_sock *s, const sock_args *a)
+{
+  return s->type == ZTK_SOCK_STREAM ? ztk_tcp_connect(s, a->addr) : ztk_udp_connect(s, a->addr);
 }
 
 int ztk_sock_connect(ztk_sock *s, const ztk_inaddr *remote)
 {
+  sock_args a = {.addr = remote};
   if (s == NULL || remote == NULL || s->orphan || remote->family != s->family)
     return ZTK_EINVAL;
   if (s->type == ZTK_SOCK_PING)
     return ZTK_ESOCK_OPNOTSUPP;
   if (remote->port == 0 || addr_is_any(remote))
     return ZTK_EINVAL;
-  int rc = ztk_env_enter();
-  if (rc != 0)
-    return rc;
-  rc = s->type == ZTK_SOCK_STREAM ? ztk_tcp_connect(s, remote) : ztk_udp_connect(s, remote);
-  ztk_env_leave();
-  return rc;
+  return (int)sock_call(s, op_connect, &a);
+}
+
+static long op_send(ztk_sock *s, const sock_args *a)
+{
+  return s->type == ZTK_SOCK_STREAM ? ztk_tcp_send(s, a->data, a->len)
+                                    : ztk_udp_sendto(s, a->data, a->len, a->addr);
 }
 
 long ztk_sock_send(ztk_sock *s, const void *data, size_t len)
 {
+  sock_args a = {.data = data, .len = len};
   if (s == NULL || (data == NULL && len > 0) || s->orphan)
     return ZTK_EINVAL;
-  if (s->type == ZTK_SOCK_DGRAM)
-    return ztk_sock_sendto(s, data, len, NULL);
-  if (s->type != ZTK_SOCK_STREAM)
-    return ZTK_ESOCK_OPNOTSUPP;
-  int rc = ztk_env_enter();
-  if (rc != 0)
-    return rc;
-  long n = ztk_tcp_send(s, data, len);
-  ztk_env_leave();
-  return n;
-}
-
-long ztk_sock_recv(ztk_sock *s, void *buf, size_t cap, int flags)
-{
-  if (s == NULL || (buf == NULL && cap > 0) || s->orphan)
-    return ZTK_EINVAL;
-  if (s->type != ZTK_SOCK_STREAM)
-    return ztk_sock_recvfrom(s, buf, cap, NULL, flags);
-  int rc = ztk_env_enter();
-  if (rc != 0)
-    return rc;
-  long n = ztk_tcp_recv(s, buf, cap, flags);
-  ztk_env_leave();
-  return n;
+  return s->type == ZTK_SOCK_PING ? ZTK_ESOCK_OPNOTSUPP : sock_call(s, op_send, &a);
 }
 
 long ztk_sock_sendto(ztk_sock *s, const void *data, size_t len, const ztk_inaddr *to)
 {
+  sock_args a = {.data = data, .len = len, .addr = to};
   if (s == NULL || (data == NULL && len > 0) || s->orphan)
     return ZTK_EINVAL;
   if (s->type != ZTK_SOCK_DGRAM)
-    return s->type == ZTK_SOCK_STREAM && to == NULL ? ztk_sock_send(s, data, len)
+    return s->type == ZTK_SOCK_STREAM && to == NULL ? sock_call(s, op_send, &a)
                                                     : ZTK_ESOCK_OPNOTSUPP;
   if (to != NULL && (to->family != s->family || to->port == 0))
     return ZTK_EINVAL;
-  int rc = ztk_env_enter();
-  if (rc != 0)
-    return rc;
-  long n = ztk_udp_sendto(s, data, len, to);
-  ztk_env_leave();
-  return n;
+  return sock_call(s, op_send, &a);
 }
 
-long ztk_sock_recvfrom(ztk_sock *s, void *buf, size_t cap, ztk_inaddr *from, int flags)
+static long op_recv(ztk_sock *s, const sock_args *a)
 {
-  if (s == NULL || (buf == NULL && cap > 0) || s->orphan)
-    return ZTK_EINVAL;
-  if (s->type == ZTK_SOCK_STREAM) {
-    if (from != NULL && ztk_sock_peer(s, from) != 0)
-      memset(from, 0, sizeof *from);
-    return ztk_sock_recv(s, buf, cap, flags);
-  }
-  if (s->type == ZTK_SOCK_PING)
-    return ZTK_ESOCK_OPNOTSUPP; /* ztk_sock_ping_recv() */
+  return ztk_tcp_recv(s, a->buf, a->len, a->value);
+}
+
+/* A datagram socket's oldest datagram (no lwIP involved). */
+static long sock_dgram_recv(ztk_sock *s, void *buf, size_t cap, ztk_inaddr *from, int flags)
+{
   if (ztk_env_busy())
     return ZTK_ESTATE;
   ztk_sock_dgram *d = s->dq_head;
@@ -534,18 +536,39 @@ long ztk_sock_recvfrom(ztk_sock *s, void *buf, size_t cap, ztk_inaddr *from, int
   return (long)n;
 }
 
+long ztk_sock_recvfrom(ztk_sock *s, void *buf, size_t cap, ztk_inaddr *from, int flags)
+{
+  sock_args a = {.buf = buf, .len = cap, .value = flags};
+  if (s == NULL || (buf == NULL && cap > 0) || s->orphan)
+    return ZTK_EINVAL;
+  switch (s->type) {
+  case ZTK_SOCK_STREAM:
+    if (from != NULL && ztk_sock_peer(s, from) != 0)
+      memset(from, 0, sizeof *from);
+    return sock_call(s, op_recv, &a);
+  case ZTK_SOCK_DGRAM:
+    return sock_dgram_recv(s, buf, cap, from, flags);
+  default:
+    return ZTK_ESOCK_OPNOTSUPP; /* ztk_sock_ping_recv() */
+  }
+}
+
+long ztk_sock_recv(ztk_sock *s, void *buf, size_t cap, int flags)
+{
+  return ztk_sock_recvfrom(s, buf, cap, NULL, flags);
+}
+
+static long op_shutdown(ztk_sock *s, const sock_args *a)
+{
+  return ztk_tcp_shutdown(s, a->value);
+}
+
 int ztk_sock_shutdown(ztk_sock *s, int how)
 {
+  sock_args a = {.value = how};
   if (s == NULL || s->orphan || how < ZTK_SHUT_RD || how > ZTK_SHUT_RDWR)
     return ZTK_EINVAL;
-  if (s->type != ZTK_SOCK_STREAM)
-    return ZTK_ESOCK_OPNOTSUPP;
-  int rc = ztk_env_enter();
-  if (rc != 0)
-    return rc;
-  rc = ztk_tcp_shutdown(s, how);
-  ztk_env_leave();
-  return rc;
+  return s->type != ZTK_SOCK_STREAM ? ZTK_ESOCK_OPNOTSUPP : (int)sock_call(s, op_shutdown, &a);
 }
 
 int ztk_sock_name(const ztk_sock *s, ztk_inaddr *out)
@@ -667,16 +690,15 @@ static int sock_setopt_locked(ztk_sock *s, ztk_sockopt opt, int v)
   }
 }
 
+static long op_setopt(ztk_sock *s, const sock_args *a)
+{
+  return sock_setopt_locked(s, (ztk_sockopt)a->opt, a->value);
+}
+
 int ztk_sock_setopt(ztk_sock *s, ztk_sockopt opt, int value)
 {
-  if (s == NULL || s->orphan)
-    return ZTK_EINVAL;
-  int rc = ztk_env_enter();
-  if (rc != 0)
-    return rc;
-  rc = sock_setopt_locked(s, opt, value);
-  ztk_env_leave();
-  return rc;
+  sock_args a = {.opt = (int)opt, .value = value};
+  return s == NULL || s->orphan ? ZTK_EINVAL : (int)sock_call(s, op_setopt, &a);
 }
 
 int ztk_sock_getopt(ztk_sock *s, ztk_sockopt opt, int *value)
@@ -798,20 +820,21 @@ ztk_sock_type ztk_sock_type_of(const ztk_sock *s)
 
 /* ---- ping ------------------------------------------------------------------------------------ */
 
+static long op_ping(ztk_sock *s, const sock_args *a)
+{
+  return ztk_ping_send(s, a->addr, a->seq, a->len);
+}
+
 int ztk_sock_ping_send(ztk_sock *s, const ztk_inaddr *to, uint16_t seq, size_t payload_len)
 {
+  sock_args a = {.addr = to, .seq = seq, .len = payload_len};
   if (s == NULL || to == NULL || s->orphan || to->family != s->family)
     return ZTK_EINVAL;
   if (s->type != ZTK_SOCK_PING)
     return ZTK_ESOCK_OPNOTSUPP;
   if (payload_len < 8 || payload_len > 65000 || addr_is_any(to))
     return ZTK_EINVAL;
-  int rc = ztk_env_enter();
-  if (rc != 0)
-    return rc;
-  rc = ztk_ping_send(s, to, seq, payload_len);
-  ztk_env_leave();
-  return rc;
+  return (int)sock_call(s, op_ping, &a);
 }
 
 int ztk_sock_ping_recv(ztk_sock *s, ztk_ping_reply *out)

@@ -8,26 +8,17 @@
 
 #define NWID 0x8056c2e21c000006ull
 
-typedef struct icmp_env {
-  ztk_wire *w;
-  ztk_stack_host *a, *b;
-} icmp_env;
+typedef sh_two icmp_env;
 
 static void icmp_up(icmp_env *e, int64_t delay)
 {
-  memset(e, 0, sizeof *e);
-  sh_begin();
-  e->w = sh_wire(delay, 0, 6);
-  assert_int_equal(ztk_stack_host_new(&e->a, NULL), 0);
-  assert_int_equal(ztk_stack_host_new(&e->b, NULL), 0);
-  sh_netif(e->w, e->a, NWID, 0x32000000a006ull, "10.6.0.1/24", "fd00:6::1/64", NULL);
-  sh_netif(e->w, e->b, NWID, 0x32000000b006ull, "10.6.0.2/24", "fd00:6::2/64", NULL);
+  sh_two_up(e, delay, 0, NWID, 0x32000000a006ull, "10.6.0.1/24", "fd00:6::1/64", 0x32000000b006ull,
+            "10.6.0.2/24", "fd00:6::2/64");
 }
 
 static void icmp_down(icmp_env *e)
 {
-  ztk_stack_host *hosts[2] = {e->a, e->b};
-  sh_end(hosts, 2, &e->w, 1);
+  sh_two_down(e);
 }
 
 static void ping_family(int family, const char *dst_text)

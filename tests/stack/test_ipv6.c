@@ -13,34 +13,37 @@
 #define NODE_A 0x1122334455ull
 #define NODE_B 0x66778899aaull
 
-static ztk_inaddr rfc4193(uint64_t nwid, uint64_t node, uint16_t port)
+/* Big-endian bytes of v into p[0..n). */
+static void put_be(uint8_t *p, uint64_t v, int n)
+{
+  for (int i = 0; i < n; i++)
+    p[i] = (uint8_t)(v >> (8 * (n - 1 - i)));
+}
+
+static ztk_inaddr zt_v6(uint8_t first, uint16_t port)
 {
   ztk_inaddr a;
   memset(&a, 0, sizeof a);
   a.family = 6;
   a.port = port;
-  a.ip[0] = 0xfd;
-  for (int i = 0; i < 8; i++)
-    a.ip[1 + i] = (uint8_t)(nwid >> (56 - 8 * i));
-  a.ip[9] = 0x99;
-  a.ip[10] = 0x93;
-  for (int i = 0; i < 5; i++)
-    a.ip[11 + i] = (uint8_t)(node >> (32 - 8 * i));
+  a.ip[0] = first;
+  return a;
+}
+
+static ztk_inaddr rfc4193(uint64_t nwid, uint64_t node, uint16_t port)
+{
+  ztk_inaddr a = zt_v6(0xfd, port);
+  put_be(a.ip + 1, nwid, 8);
+  put_be(a.ip + 9, 0x9993, 2);
+  put_be(a.ip + 11, node, 5);
   return a;
 }
 
 static ztk_inaddr sixplane(uint64_t nwid, uint64_t node, uint16_t port)
 {
-  ztk_inaddr a;
-  uint32_t h = (uint32_t)(nwid ^ (nwid >> 32));
-  memset(&a, 0, sizeof a);
-  a.family = 6;
-  a.port = port;
-  a.ip[0] = 0xfc;
-  for (int i = 0; i < 4; i++)
-    a.ip[1 + i] = (uint8_t)(h >> (24 - 8 * i));
-  for (int i = 0; i < 5; i++)
-    a.ip[5 + i] = (uint8_t)(node >> (32 - 8 * i));
+  ztk_inaddr a = zt_v6(0xfc, port);
+  put_be(a.ip + 1, (uint32_t)(nwid ^ (nwid >> 32)), 4);
+  put_be(a.ip + 5, node, 5);
   a.ip[15] = 1;
   return a;
 }
@@ -56,21 +59,12 @@ static uint64_t member_mac(uint64_t node, uint64_t nwid)
   return m;
 }
 
-typedef struct v6_env {
-  ztk_wire *w;
-  ztk_stack_host *a, *b;
-  ztk_stack_netif *na, *nb;
-} v6_env;
+typedef sh_two v6_env;
 
 static void v6_up(v6_env *e)
 {
-  memset(e, 0, sizeof *e);
-  sh_begin();
-  e->w = sh_wire(3, 0, 4);
-  assert_int_equal(ztk_stack_host_new(&e->a, NULL), 0);
-  assert_int_equal(ztk_stack_host_new(&e->b, NULL), 0);
-  e->na = sh_netif(e->w, e->a, NWID, member_mac(NODE_A, NWID), NULL, NULL, NULL);
-  e->nb = sh_netif(e->w, e->b, NWID, member_mac(NODE_B, NWID), NULL, NULL, NULL);
+  sh_two_up(e, 3, 0, NWID, member_mac(NODE_A, NWID), NULL, NULL, member_mac(NODE_B, NWID), NULL,
+            NULL);
   ztk_inaddr a1 = rfc4193(NWID, NODE_A, 88), a2 = sixplane(NWID, NODE_A, 40);
   ztk_inaddr b1 = rfc4193(NWID, NODE_B, 88), b2 = sixplane(NWID, NODE_B, 40);
   assert_int_equal(ztk_stack_netif_add_addr(e->na, &a1), 0);
@@ -82,8 +76,7 @@ static void v6_up(v6_env *e)
 
 static void v6_down(v6_env *e)
 {
-  ztk_stack_host *hosts[2] = {e->a, e->b};
-  sh_end(hosts, 2, &e->w, 1);
+  sh_two_down(e);
 }
 
 static void tcp_over(ztk_inaddr dst, ztk_inaddr expect_src)
@@ -96,9 +89,9 @@ static void tcp_over(ztk_inaddr dst, ztk_inaddr expect_src)
   memset(&any, 0, sizeof any);
   any.family = 6;
   any.port = dst.port;
-  assert_int_equal(ztk_sock_new(&l, e.b, 6, ZTK_SOCK_STREAM), 0);
-  assert_int_equal(ztk_sock_bind(l, &any), 0);
-  assert_int_equal(ztk_sock_listen(l, 2), 0);
+  char anytext[ZTK_INADDR_STRLEN];
+  ztk_inaddr_format(&any, anytext);
+  l = sh_listen(e.b, anytext, 2);
   char text[ZTK_INADDR_STRLEN];
   ztk_inaddr_format(&dst, text);
   sh_connect_pair(&e.w, 1, e.a, l, text, &c, &s);

@@ -58,16 +58,6 @@ static ztk_stack_host *new_host(void)
   return h;
 }
 
-static ztk_sock *listener(ztk_stack_host *h, const char *addr)
-{
-  ztk_sock *l;
-  ztk_inaddr a = sh_addr(addr);
-  assert_int_equal(ztk_sock_new(&l, h, a.family, ZTK_SOCK_STREAM), 0);
-  assert_int_equal(ztk_sock_bind(l, &a), 0);
-  assert_int_equal(ztk_sock_listen(l, 4), 0);
-  return l;
-}
-
 /* The server end writes its name; the client end reads it. */
 static void expect_server(ztk_wire **w, int n, ztk_stack_host *client, ztk_sock *l, const char *dst,
                           const char *name)
@@ -107,8 +97,8 @@ static void test_same_ip_two_networks(void **state)
   sh_netif(w[0], h[1], NET1, 0x32000001b001ull, "10.9.0.2/24", "fd09::2/64", NULL);
   sh_netif(w[1], h[2], NET2, 0x32000002a001ull, "10.9.0.1/24", "fd09::1/64", NULL);
   sh_netif(w[1], h[3], NET2, 0x32000002b001ull, "10.9.0.2/24", "fd09::2/64", NULL);
-  ztk_sock *l1 = listener(h[1], "0.0.0.0/80"), *l2 = listener(h[3], "0.0.0.0/80");
-  ztk_sock *m1 = listener(h[1], "::/81"), *m2 = listener(h[3], "::/81");
+  ztk_sock *l1 = sh_listen(h[1], "0.0.0.0/80", 4), *l2 = sh_listen(h[3], "0.0.0.0/80", 4);
+  ztk_sock *m1 = sh_listen(h[1], "::/81", 4), *m2 = sh_listen(h[3], "::/81", 4);
   for (int round = 0; round < 2; round++) {
     expect_server(w, 2, h[0], l1, "10.9.0.2/80", "B1");
     expect_server(w, 2, h[2], l2, "10.9.0.2/80", "B2");
@@ -159,7 +149,7 @@ static void test_wrong_netif_is_dropped(void **state)
   /* Y could answer Z through a gateway on network 2: any answer would show on wire 2 */
   ztk_inaddr back = sh_addr("10.1.0.0/16"), gw2 = sh_addr("10.2.0.254");
   assert_int_equal(ztk_stack_netif_add_route(ny, &back, &gw2), 0);
-  l = listener(h[1], "0.0.0.0/80");
+  l = sh_listen(h[1], "0.0.0.0/80", 4);
   ztk_inaddr y = sh_addr("10.2.0.1/80");
   assert_int_equal(ztk_sock_new(&c, h[2], 4, ZTK_SOCK_STREAM), 0);
   assert_int_equal(ztk_sock_connect(c, &y), ZTK_ESOCK_INPROGRESS);
@@ -186,10 +176,10 @@ static void test_host_on_two_networks(void **state)
   sh_netif(w[1], h[0], NET2, 0x32000006a001ull, "10.2.0.5/24", NULL, NULL);
   sh_netif(w[0], h[1], NET1, 0x32000005b001ull, "10.1.0.9/24", NULL, NULL);
   sh_netif(w[1], h[2], NET2, 0x32000006b001ull, "10.2.0.9/24", NULL, NULL);
-  ztk_sock *l = listener(h[0], "0.0.0.0/80");
+  ztk_sock *l = sh_listen(h[0], "0.0.0.0/80", 4);
   expect_server(w, 2, h[1], l, "10.1.0.5/80", "via1");
   expect_server(w, 2, h[2], l, "10.2.0.5/80", "via2");
-  ztk_sock *p1 = listener(h[1], "0.0.0.0/90"), *p2 = listener(h[2], "0.0.0.0/90");
+  ztk_sock *p1 = sh_listen(h[1], "0.0.0.0/90", 4), *p2 = sh_listen(h[2], "0.0.0.0/90", 4);
   expect_server(w, 2, h[0], p1, "10.1.0.9/90", "P1");
   expect_server(w, 2, h[0], p2, "10.2.0.9/90", "P2");
   ztk_sock *u, *c1, *c2;

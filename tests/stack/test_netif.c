@@ -53,14 +53,24 @@ static void log_group(void *user, uint64_t nwid, uint64_t mac, uint32_t adi, boo
 
 static const ztk_stack_netif_callbacks log_cb = {log_frame, log_group};
 
+/* sh_begin(), a host and a netif with MAC mac whose frames and groups go to log. */
+static ztk_stack_netif *log_netif(ztk_stack_host **h, frame_log *log, uint64_t mac)
+{
+  ztk_stack_netif *n;
+  ztk_stack_netif_config cfg = {.nwid = NWID, .mac = mac};
+  memset(log, 0, sizeof *log);
+  sh_begin();
+  assert_int_equal(ztk_stack_host_new(h, NULL), 0);
+  assert_int_equal(ztk_stack_netif_new(&n, *h, &cfg, &log_cb, log), 0);
+  return n;
+}
+
 static void test_config_checks(void **state)
 {
   ztk_stack_host *h;
   ztk_stack_netif *n;
   frame_log log;
-  memset(&log, 0, sizeof log);
-  sh_begin();
-  assert_int_equal(ztk_stack_host_new(&h, NULL), 0);
+  ztk_stack_netif *first = log_netif(&h, &log, 0x32000000c0a1ull);
   ztk_stack_netif_config ok = {.nwid = NWID, .mac = 0x32000000c001ull};
   ztk_stack_netif_config bad_mac = {.nwid = NWID, .mac = 0x33000000c001ull}; /* multicast bit */
   ztk_stack_netif_config bad_mtu = {.nwid = NWID, .mac = 0x32000000c001ull, .mtu = 1000};
@@ -69,6 +79,8 @@ static void test_config_checks(void **state)
   assert_int_equal(ztk_stack_netif_new(&n, h, &bad_mtu, &log_cb, &log), ZTK_EINVAL);
   assert_int_equal(ztk_stack_netif_new(&n, h, &ok, &none, &log), ZTK_EINVAL);
   assert_int_equal(ztk_stack_netif_new(&n, NULL, &ok, &log_cb, &log), ZTK_EINVAL);
+  assert_int_equal(ztk_stack_netif_new(&n, h, &ok, &log_cb, &log), ZTK_EEXIST); /* same nwid */
+  ztk_stack_netif_free(first);
   assert_int_equal(ztk_stack_netif_new(&n, h, &ok, &log_cb, &log), 0);
   assert_int_equal(ztk_stack_netif_mtu(n), ZTK_STACK_DEFAULT_MTU);
   assert_int_equal(ztk_stack_netif_nwid(n), NWID);
@@ -133,14 +145,9 @@ static bool has_group(const ztk_stack_netif *n, uint64_t mac, uint32_t adi)
 static void test_addresses_and_groups(void **state)
 {
   ztk_stack_host *h;
-  ztk_stack_netif *n;
   frame_log log;
   ztk_inaddr list[10];
-  memset(&log, 0, sizeof log);
-  sh_begin();
-  assert_int_equal(ztk_stack_host_new(&h, NULL), 0);
-  ztk_stack_netif_config cfg = {.nwid = NWID, .mac = 0x32000000c002ull};
-  assert_int_equal(ztk_stack_netif_new(&n, h, &cfg, &log_cb, &log), 0);
+  ztk_stack_netif *n = log_netif(&h, &log, 0x32000000c002ull);
   ztk_inaddr v4 = sh_addr("10.20.30.40/24"), v4b = sh_addr("10.20.30.41/24");
   ztk_inaddr v6 = sh_addr("fd00:1::abcd:ef12/64"), zero = sh_addr("0.0.0.0/8");
   ztk_inaddr mc = sh_addr("224.0.0.1/4"), nobits = sh_addr("10.0.0.1");
@@ -180,15 +187,10 @@ static void test_addresses_and_groups(void **state)
 static void test_frame_input_checks(void **state)
 {
   ztk_stack_host *h;
-  ztk_stack_netif *n;
   frame_log log;
   uint8_t frame[3000];
-  memset(&log, 0, sizeof log);
+  ztk_stack_netif *n = log_netif(&h, &log, 0x32000000c003ull);
   memset(frame, 0, sizeof frame);
-  sh_begin();
-  assert_int_equal(ztk_stack_host_new(&h, NULL), 0);
-  ztk_stack_netif_config cfg = {.nwid = NWID, .mac = 0x32000000c003ull};
-  assert_int_equal(ztk_stack_netif_new(&n, h, &cfg, &log_cb, &log), 0);
   uint64_t me = 0x32000000c003ull, peer = 0x32000000c0ffull;
   assert_int_equal(ztk_stack_netif_input(n, peer, me, 0x0800, 0, frame, 2801), ZTK_ERANGE);
   assert_int_equal(ztk_stack_netif_input(n, peer, me, 0x0800, 0, frame, 19), ZTK_ERANGE);
@@ -219,13 +221,8 @@ static void test_frame_input_checks(void **state)
 static void test_no_reentry_from_frame_out(void **state)
 {
   ztk_stack_host *h;
-  ztk_stack_netif *n;
   frame_log log;
-  memset(&log, 0, sizeof log);
-  sh_begin();
-  assert_int_equal(ztk_stack_host_new(&h, NULL), 0);
-  ztk_stack_netif_config cfg = {.nwid = NWID, .mac = 0x32000000c004ull};
-  assert_int_equal(ztk_stack_netif_new(&n, h, &cfg, &log_cb, &log), 0);
+  ztk_stack_netif *n = log_netif(&h, &log, 0x32000000c004ull);
   log.self = n;
   ztk_inaddr a = sh_addr("10.40.0.1/24");
   assert_int_equal(ztk_stack_netif_add_addr(n, &a), 0); /* sends a gratuitous ARP */

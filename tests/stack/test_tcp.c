@@ -14,6 +14,7 @@
 #define MAC_B 0x32aabbcc0002ull
 
 typedef struct pair {
+  sh_two t;
   ztk_wire *w;
   ztk_stack_host *a, *b;
   ztk_stack_netif *na, *nb;
@@ -24,29 +25,19 @@ typedef struct pair {
 static void pair_up(pair *p)
 {
   memset(p, 0, sizeof *p);
-  sh_begin();
-  p->w = sh_wire(1, 0, 1);
-  assert_int_equal(ztk_stack_host_new(&p->a, NULL), 0);
-  assert_int_equal(ztk_stack_host_new(&p->b, NULL), 0);
-  p->na = sh_netif(p->w, p->a, NWID, MAC_A, "10.1.0.1/24", NULL, NULL);
-  p->nb = sh_netif(p->w, p->b, NWID, MAC_B, "10.1.0.2/24", NULL, NULL);
-}
-
-static ztk_sock *listen_on(ztk_stack_host *h, const char *addr, int backlog)
-{
-  ztk_sock *l;
-  ztk_inaddr a = sh_addr(addr);
-  assert_int_equal(ztk_sock_new(&l, h, a.family, ZTK_SOCK_STREAM), 0);
-  assert_int_equal(ztk_sock_bind(l, &a), 0);
-  assert_int_equal(ztk_sock_listen(l, backlog), 0);
-  return l;
+  sh_two_up(&p->t, 1, 0, NWID, MAC_A, "10.1.0.1/24", NULL, MAC_B, "10.1.0.2/24", NULL);
+  p->w = p->t.w;
+  p->a = p->t.a;
+  p->b = p->t.b;
+  p->na = p->t.na;
+  p->nb = p->t.nb;
 }
 
 /* pair_up + a listener on b port 7000 + one established connection. */
 static void pair_connected(pair *p)
 {
   pair_up(p);
-  p->l = listen_on(p->b, "0.0.0.0/7000", 8);
+  p->l = sh_listen(p->b, "0.0.0.0/7000", 8);
   sh_connect_pair(&p->w, 1, p->a, p->l, "10.1.0.2/7000", &p->c, &p->s);
 }
 
@@ -376,7 +367,7 @@ static void test_backlog(void **state)
   ztk_sock *c[4], *acc[4];
   ztk_inaddr dst = sh_addr("10.1.0.2/7100");
   pair_up(&p);
-  p.l = listen_on(p.b, "10.1.0.2/7100", 2);
+  p.l = sh_listen(p.b, "10.1.0.2/7100", 2);
   for (int i = 0; i < 4; i++) {
     assert_int_equal(ztk_sock_new(&c[i], p.a, 4, ZTK_SOCK_STREAM), 0);
     assert_int_equal(ztk_sock_connect(c[i], &dst), ZTK_ESOCK_INPROGRESS);
@@ -407,7 +398,7 @@ static void test_listener_close_resets_queued(void **state)
   char buf[4];
   ztk_inaddr dst = sh_addr("10.1.0.2/7200");
   pair_up(&p);
-  p.l = listen_on(p.b, "0.0.0.0/7200", 4);
+  p.l = sh_listen(p.b, "0.0.0.0/7200", 4);
   assert_int_equal(ztk_sock_new(&c, p.a, 4, ZTK_SOCK_STREAM), 0);
   assert_int_equal(ztk_sock_connect(c, &dst), ZTK_ESOCK_INPROGRESS);
   run_ms(&p, 100);
@@ -427,7 +418,7 @@ static void test_ports(void **state)
   ztk_inaddr a = sh_addr("10.1.0.2/7300"), any = sh_addr("0.0.0.0/7300");
   ztk_inaddr other = sh_addr("10.1.0.77/7300"), six = sh_addr("::/7300");
   pair_up(&p);
-  p.l = listen_on(p.b, "10.1.0.2/7300", 4);
+  p.l = sh_listen(p.b, "10.1.0.2/7300", 4);
   assert_int_equal(ztk_sock_new(&x, p.b, 4, ZTK_SOCK_STREAM), 0);
   assert_int_equal(ztk_sock_bind(x, &a), ZTK_ESOCK_ADDRINUSE);
   assert_int_equal(ztk_sock_bind(x, &any), ZTK_ESOCK_ADDRINUSE);
@@ -570,6 +561,34 @@ static void test_wakeups(void **state)
   pair_down(&p);
 }
 
+static void free_host_on_wake(void *user, ztk_sock *s, unsigned events)
+{
+  pair *p = user;
+  (void)s;
+  (void)events;
+  ztk_wire_detach(p->w, p->nb);
+  ztk_stack_host_free(p->b); /* frees s and the host itself */
+  p->b = NULL;
+}
+
+/* A wakeup callback may free the host its socket belongs to. */
+static void test_free_host_from_wakeup(void **state)
+{
+  pair p;
+  pair_connected(&p);
+  ztk_sock_set_wakeup(p.s, free_host_on_wake, &p);
+  assert_int_equal(ztk_sock_send(p.c, "bye", 3), 3);
+  run_ms(&p, 20);
+  assert_null(p.b);
+  p.s = p.l = NULL; /* gone with their host */
+  run_ms(&p, 20);
+  assert_true(ztk_sock_events(p.c) & ZTK_SOCK_EV_HUP); /* the reset arrived */
+  ztk_sock_close(p.c);
+  p.c = NULL;
+  ztk_stack_host *hosts[1] = {p.a};
+  sh_end(hosts, 1, &p.w, 1);
+}
+
 static void test_loopback_to_self(void **state)
 {
   pair p;
@@ -578,7 +597,7 @@ static void test_loopback_to_self(void **state)
   pair_up(&p);
   ztk_wire_stats before, after;
   ztk_wire_stats_get(p.w, &before);
-  p.l = listen_on(p.a, "0.0.0.0/7400", 2);
+  p.l = sh_listen(p.a, "0.0.0.0/7400", 2);
   sh_connect_pair(&p.w, 1, p.a, p.l, "10.1.0.1/7400", &c, &s);
   assert_int_equal(ztk_sock_send(c, "self", 4), 4);
   run_ms(&p, 5);
@@ -615,6 +634,7 @@ int main(void)
       cmocka_unit_test(test_options),
       cmocka_unit_test(test_misuse),
       cmocka_unit_test(test_wakeups),
+      cmocka_unit_test(test_free_host_from_wakeup),
       cmocka_unit_test(test_loopback_to_self),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

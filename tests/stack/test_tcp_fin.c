@@ -10,27 +10,24 @@
 #define NWID 0x8056c2e21c000003ull
 
 typedef struct fin_env {
+  sh_two t;
   ztk_wire *w;
-  ztk_stack_host *a, *b;
   ztk_sock *l, *c, *s;
 } fin_env;
 
 static void fin_up(fin_env *e, int rcvbuf)
 {
   memset(e, 0, sizeof *e);
-  sh_begin();
-  e->w = sh_wire(20, 0, 5);
-  assert_int_equal(ztk_stack_host_new(&e->a, NULL), 0);
-  assert_int_equal(ztk_stack_host_new(&e->b, NULL), 0);
-  sh_netif(e->w, e->a, NWID, 0x32000000a002ull, "10.3.0.1/24", NULL, NULL);
-  sh_netif(e->w, e->b, NWID, 0x32000000b002ull, "10.3.0.2/24", NULL, NULL);
+  sh_two_up(&e->t, 20, 0, NWID, 0x32000000a002ull, "10.3.0.1/24", NULL, 0x32000000b002ull,
+            "10.3.0.2/24", NULL);
+  e->w = e->t.w;
   ztk_inaddr any = sh_addr("0.0.0.0/6000");
-  assert_int_equal(ztk_sock_new(&e->l, e->b, 4, ZTK_SOCK_STREAM), 0);
+  assert_int_equal(ztk_sock_new(&e->l, e->t.b, 4, ZTK_SOCK_STREAM), 0);
   if (rcvbuf > 0)
     assert_int_equal(ztk_sock_setopt(e->l, ZTK_SO_RCVBUF, rcvbuf), 0);
   assert_int_equal(ztk_sock_bind(e->l, &any), 0);
   assert_int_equal(ztk_sock_listen(e->l, 4), 0);
-  sh_connect_pair(&e->w, 1, e->a, e->l, "10.3.0.2/6000", &e->c, &e->s);
+  sh_connect_pair(&e->w, 1, e->t.a, e->l, "10.3.0.2/6000", &e->c, &e->s);
 }
 
 static void fin_down(fin_env *e)
@@ -38,8 +35,7 @@ static void fin_down(fin_env *e)
   ztk_sock_close(e->c);
   ztk_sock_close(e->s);
   ztk_sock_close(e->l);
-  ztk_stack_host *hosts[2] = {e->a, e->b};
-  sh_end(hosts, 2, &e->w, 1);
+  sh_two_down(&e->t);
 }
 
 /* The writer side: send everything, then FIN. */

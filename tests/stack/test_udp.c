@@ -10,26 +10,17 @@
 
 #define NWID 0x8056c2e21c000005ull
 
-typedef struct udp_env {
-  ztk_wire *w;
-  ztk_stack_host *a, *b;
-} udp_env;
+typedef sh_two udp_env;
 
 static void udp_up(udp_env *e)
 {
-  memset(e, 0, sizeof *e);
-  sh_begin();
-  e->w = sh_wire(2, 0, 9);
-  assert_int_equal(ztk_stack_host_new(&e->a, NULL), 0);
-  assert_int_equal(ztk_stack_host_new(&e->b, NULL), 0);
-  sh_netif(e->w, e->a, NWID, 0x32000000a005ull, "10.5.0.1/24", "fd80:56c2:e21c:0:5::1/64", NULL);
-  sh_netif(e->w, e->b, NWID, 0x32000000b005ull, "10.5.0.2/24", "fd80:56c2:e21c:0:5::2/64", NULL);
+  sh_two_up(e, 2, 0, NWID, 0x32000000a005ull, "10.5.0.1/24", "fd80:56c2:e21c:0:5::1/64",
+            0x32000000b005ull, "10.5.0.2/24", "fd80:56c2:e21c:0:5::2/64");
 }
 
 static void udp_down(udp_env *e)
 {
-  ztk_stack_host *hosts[2] = {e->a, e->b};
-  sh_end(hosts, 2, &e->w, 1);
+  sh_two_down(e);
 }
 
 static ztk_sock *udp_bound(ztk_stack_host *h, const char *addr)

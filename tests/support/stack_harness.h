@@ -32,6 +32,24 @@ ztk_wire *sh_wire(int64_t delay_ms, double loss, uint64_t seed);
 ztk_stack_netif *sh_netif(ztk_wire *w, ztk_stack_host *h, uint64_t nwid, uint64_t mac,
                           const char *a1, const char *a2, const char *a3);
 
+/* Two hosts a and b, one netif each on one wire (network nwid), set up after sh_begin(). */
+typedef struct sh_two {
+  ztk_wire *w;
+  ztk_stack_host *a, *b;
+  ztk_stack_netif *na, *nb;
+} sh_two;
+
+/* sh_begin(), a wire (delay_ms, loss, seed 1) and the two hosts: MACs mac_a / mac_b and up to
+ * two addresses each (NULL: fewer). */
+void sh_two_up(sh_two *t, int64_t delay_ms, double loss, uint64_t nwid, uint64_t mac_a,
+               const char *a1, const char *a2, uint64_t mac_b, const char *b1, const char *b2);
+
+/* Frees both hosts and the wire and checks for leaks (sh_end). */
+void sh_two_down(sh_two *t);
+
+/* A TCP listener on host h bound to addr ("0.0.0.0/80"). */
+ztk_sock *sh_listen(ztk_stack_host *h, const char *addr, int backlog);
+
 /* Parses "10.0.0.1/80" style text into an address (port = number after '/'). */
 ztk_inaddr sh_addr(const char *text);
 
