@@ -69,7 +69,8 @@ int ztk_stack_netif_new(ztk_stack_netif **out, ztk_stack_host *h, const ztk_stac
                         const ztk_stack_netif_callbacks *cb, void *user);
 
 /* Removes and frees a netif: sockets bound to it fail with ZTK_ESOCK_NETDOWN (connections are
- * aborted), listeners of the host stop serving it. NULL is allowed. */
+ * aborted), listeners of the host stop serving it. No multicast callbacks are made. NULL is
+ * allowed; not from a frame callback (it then does nothing). */
 void ztk_stack_netif_free(ztk_stack_netif *n);
 
 /* One frame in (from the node). Returns 0 if it was handed to lwIP, or one of: ZTK_EINVAL,
