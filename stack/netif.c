@@ -2,6 +2,9 @@
  * groups a netif wants. */
 #include "stack/netif.h"
 
+#include "core/network/addressing.h"
+#include "core/network/mac.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,19 +24,6 @@
 #define MAC_BROADCAST 0xffffffffffffull
 #define MAC_IS_MULTICAST(m) ((((m) >> 40) & 1u) != 0)
 
-static void mac_to_bytes(uint8_t out[6], uint64_t mac)
-{
-  for (int i = 0; i < 6; i++)
-    out[i] = (uint8_t)(mac >> (40 - 8 * i));
-}
-
-static uint64_t mac_from_bytes(const uint8_t b[6])
-{
-  uint64_t m = 0;
-  for (int i = 0; i < 6; i++)
-    m = (m << 8) | b[i];
-  return m;
-}
 
 /* ---- output ---------------------------------------------------------------------------------- */
 
@@ -81,51 +71,23 @@ static err_t netif_linkoutput(struct netif *lw, struct pbuf *p)
   }
   n->ctr.tx_frames++;
   n->ctr.tx_bytes += len;
-  n->cb.frame_out(n->user, n->nwid, mac_from_bytes(hdr + 6), mac_from_bytes(hdr), ethertype, 0,
+  n->cb.frame_out(n->user, n->nwid, ztk_mac_from_bytes(hdr + 6), ztk_mac_from_bytes(hdr), ethertype, 0,
                   data, len);
   return ERR_OK;
-}
-
-/* ZeroTier's MAC for member `address` on network nwid (ZeroTierOne's MAC::fromAddress). */
-static uint64_t zt_member_mac(uint64_t address, uint64_t nwid)
-{
-  uint64_t first = (nwid & 0xfe) | 0x02;
-  if (first == 0x52)
-    first = 0x32;
-  uint64_t m = first << 40 | (address & 0xffffffffffull);
-  m ^= ((nwid >> 8) & 0xff) << 32;
-  m ^= ((nwid >> 16) & 0xff) << 24;
-  m ^= ((nwid >> 24) & 0xff) << 16;
-  m ^= ((nwid >> 32) & 0xff) << 8;
-  m ^= (nwid >> 40) & 0xff;
-  return m;
 }
 
 /* If dst lies in the rfc4193 /88 or the 6plane /40 of n's network and n holds an address of
  * that kind, the member address dst embeds. */
 static bool netif_embedded_member(const ztk_stack_netif *n, const uint8_t dst[16], uint64_t *member)
 {
-  uint32_t nwid32 = (uint32_t)(n->nwid ^ (n->nwid >> 32));
-  uint8_t rfc[11] = {0xfd}, six[5] = {0xfc};
-  for (int i = 0; i < 8; i++)
-    rfc[1 + i] = (uint8_t)(n->nwid >> (56 - 8 * i));
-  rfc[9] = 0x99;
-  rfc[10] = 0x93;
-  for (int i = 0; i < 4; i++)
-    six[1 + i] = (uint8_t)(nwid32 >> (24 - 8 * i));
   for (int i = 0; i < n->nv6; i++) {
+    uint64_t self;
     const uint8_t *own = n->v6[i].ip;
-    int at = 0;
-    if (memcmp(own, rfc, sizeof rfc) == 0 && memcmp(dst, rfc, sizeof rfc) == 0)
-      at = 11;
-    else if (memcmp(own, six, sizeof six) == 0 && memcmp(dst, six, sizeof six) == 0)
-      at = 5;
-    if (at == 0)
-      continue;
-    *member = 0;
-    for (int k = 0; k < 5; k++)
-      *member = (*member << 8) | dst[at + k];
-    return true;
+    if ((ztk_rfc4193_address(own, n->nwid, &self) == 0 &&
+         ztk_rfc4193_address(dst, n->nwid, member) == 0) ||
+        (ztk_6plane_address(own, n->nwid, &self) == 0 &&
+         ztk_6plane_address(dst, n->nwid, member) == 0))
+      return true;
   }
   return false;
 }
@@ -141,7 +103,7 @@ static err_t netif_output_ip6(struct netif *lw, struct pbuf *p, const ip6_addr_t
   memcpy(d, dst->addr, 16);
   if (!ip6_addr_ismulticast(dst) && netif_embedded_member(n, d, &member)) {
     struct eth_addr to;
-    mac_to_bytes(to.addr, zt_member_mac(member, n->nwid));
+    ztk_mac_to_bytes(ztk_mac_from_address(member, n->nwid), to.addr);
     return ethernet_output(lw, p, (const struct eth_addr *)lw->hwaddr, &to, ETHTYPE_IPV6);
   }
   return ethip6_output(lw, p, dst);
@@ -152,7 +114,7 @@ static err_t netif_init_lwip(struct netif *lw)
   ztk_stack_netif *n = ztk_netif_of(lw);
   memcpy(lw->name, "zt", sizeof lw->name);
   lw->hwaddr_len = 6;
-  mac_to_bytes(lw->hwaddr, n->mac);
+  ztk_mac_to_bytes(n->mac, lw->hwaddr);
   lw->mtu = (u16_t)(n->scratch_cap - ETH_HDR);
   lw->flags = NETIF_FLAG_BROADCAST | NETIF_FLAG_ETHARP | NETIF_FLAG_ETHERNET;
   lw->output = etharp_output;
@@ -305,8 +267,8 @@ static int netif_deliver(ztk_stack_netif *n, uint64_t src_mac, uint64_t dst_mac,
     return ZTK_ENOMEM;
   }
   uint8_t *b = p->payload;
-  mac_to_bytes(b, dst_mac);
-  mac_to_bytes(b + 6, src_mac);
+  ztk_mac_to_bytes(dst_mac, b);
+  ztk_mac_to_bytes(src_mac, b + 6);
   b[12] = (uint8_t)(ethertype >> 8);
   b[13] = (uint8_t)ethertype;
   memcpy(b + ETH_HDR, data, len);
