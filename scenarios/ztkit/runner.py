@@ -17,7 +17,7 @@ import time
 import xml.etree.ElementTree as ET
 
 from ztkit.faults import FaultSchedule, FaultSpecError
-from ztkit.scenario import Scenario, format_params, parse_params, run_once
+from ztkit.scenario import Scenario, failure_kind, format_params, parse_params, run_once
 
 RETAIN_BYTES = 64 << 20
 SHRINK_MAX_RUNS = 60
@@ -93,8 +93,8 @@ class Shrinker:
     """Reduces a failing run: fewer faults (delta debugging over the schedule), then smaller
     values of the scenario's SHRINK params, keeping each step only if the run still fails."""
 
-    def __init__(self, scn, seed, params, faults, log):
-        self.scn, self.seed, self.log = scn, seed, log
+    def __init__(self, scn, seed, params, faults, kind):
+        self.scn, self.seed, self.kind = scn, seed, kind
         self.params, self.faults = dict(params), FaultSchedule(faults)
         self.runs, self.t0 = 0, time.monotonic()
 
@@ -105,7 +105,8 @@ class Shrinker:
         if not self.budget_left():
             return False
         self.runs += 1
-        return not run_once(self.scn, self.seed, params, FaultSchedule(faults)).ok
+        res = run_once(self.scn, self.seed, params, FaultSchedule(faults))
+        return not res.ok and failure_kind(res.message) == self.kind
 
     def shrink_faults(self):
         cur = list(self.faults)
@@ -224,7 +225,7 @@ class Runner:
             return
         if res.message.startswith(("nondeterministic", "trace hash", "no golden")):
             return
-        shrinker = Shrinker(res.scenario, res.seed, res.params, res.faults, self.say)
+        shrinker = Shrinker(res.scenario, res.seed, res.params, res.faults, failure_kind(res.message))
         sp, sf = shrinker.run()
         changed = {k: v for k, v in sp.items() if v != res.params.get(k)}
         self.say("  shrunk (%d runs): %d of %d faults%s" % (

@@ -104,7 +104,7 @@ class Scenario:
         if not callable(getattr(module, "run", None)):
             raise ValueError("%s: a scenario must define run(ctx)" % path)
         self.module = module
-        self.doc = (module.__doc__ or "").strip().splitlines()[0] if module.__doc__ else ""
+        self.doc = " ".join((module.__doc__ or "").strip().split("\n\n")[0].split())
         self.seed = int(getattr(module, "SEED", 1))
         self.params_spec = dict(getattr(module, "PARAMS", {}))
         self.shrinkable = dict(getattr(module, "SHRINK", {}))
@@ -175,33 +175,45 @@ class Result:
 
 def run_once(scenario, seed, params=None, faults=None, retain=0, sample=False, progress=None,
              keep_worlds=False):
-    """Runs a scenario once. params/faults: overrides (None: from the seed)."""
+    """Runs a scenario once. params/faults: overrides (None: from the seed). Never raises for
+    a scenario's own errors: they make a failed Result with the reason."""
     from ztkit.report import collect
-    p = scenario.params(seed, params)
-    f = faults if faults is not None else scenario.faults(seed, p)
-    res = Result(scenario, seed, p, f)
-    ctx = Context(scenario, seed, p, FaultSchedule(f), retain, sample, progress)
+    res = Result(scenario, seed, {}, FaultSchedule())
+    ctx = None
     t0 = time.monotonic()
     try:
+        res.params = scenario.params(seed, params)
+        res.faults = FaultSchedule(faults if faults is not None else scenario.faults(seed, res.params))
+        ctx = Context(scenario, seed, res.params, FaultSchedule(res.faults), retain, sample, progress)
         scenario.module.run(ctx)
         res.ok = True
     except AssertionError as e:
         res.message = str(e) or e.__class__.__name__
-    except Exception as e:  # a scenario bug or a failed C call: a failure with its reason
+    except Exception as e:  # a scenario bug, a bad override or a failed C call: a failure
         res.message = "%s: %s" % (e.__class__.__name__, e)
     res.wall_s = time.monotonic() - t0
-    hashes = [w.trace_hash for w in ctx.worlds if w._h]
+    worlds = ctx.worlds if ctx else []
+    hashes = [w.trace_hash for w in worlds if w._h]
     res.hash = hashes[0] if len(hashes) == 1 else hashlib.sha256("".join(hashes).encode()).hexdigest()
-    for w in ctx.worlds:
+    for w in worlds:
         res.virtual_ms = max(res.virtual_ms, w.now)
         res.events += w.events_run()
         res.trace_lines += w.trace_lines
         res.fault_log.extend(w.fault_log)
-    if sample and ctx.worlds:
-        res.report = collect(ctx.worlds[0], res)
+    if sample and worlds:
+        res.report = collect(worlds[0], res)
     if keep_worlds:
-        res.worlds = ctx.worlds
+        res.worlds = worlds
     else:
-        for w in ctx.worlds:
+        for w in worlds:
             w.close()
     return res
+
+
+def failure_kind(message):
+    """What a failure is about, without times, counts and names: the shrinker keeps a smaller
+    run only if it fails the same way."""
+    import re
+    line = (message or "").splitlines()[0] if message else ""
+    line = re.sub(r"^t=[0-9.]+s: ", "", line)
+    return re.sub(r"[0-9.]+", "#", line.split(":")[0]).strip()

@@ -168,7 +168,14 @@ class Host:
         self.world.inject(Fault("clock", self.world._at(at), [self.name], int(delta_ms)))
 
     def set_link(self, at=None, **params):
+        """New parameters for the host's access link (both directions)."""
         self.world.inject(Fault("link", self.world._at(at), [self.name], params))
+
+    def link_down(self, at=None):
+        self.world.inject(Fault("linkdown", self.world._at(at), [self.name]))
+
+    def link_up(self, at=None):
+        self.world.inject(Fault("linkup", self.world._at(at), [self.name]))
 
     # ---- events ----
     def events(self, kind=None):
