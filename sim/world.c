@@ -62,6 +62,8 @@ static int world_init(ztk_sim *s, const ztk_sim_config *cfg)
   s->cfg.pool_path = NULL;
   if (!s->cfg.epoch_ms)
     s->cfg.epoch_ms = DEFAULT_EPOCH_MS;
+  if (s->cfg.start_spread_ms < 0 || s->cfg.start_spread_ms > INT64_C(86400000))
+    return ZTK_EINVAL;
   if (!s->cfg.max_hosts || s->cfg.max_hosts > DEFAULT_MAX_HOSTS)
     s->cfg.max_hosts = DEFAULT_MAX_HOSTS;
   if (!s->cfg.events_max || s->cfg.events_max > MAX_EVENTS)
@@ -294,7 +296,7 @@ static int check_opts(const ztk_sim *s, const ztk_sim_host_opts *o)
       o->identity < -1 || o->identity >= pool || o->address_of < -1 || o->address_of >= pool ||
       o->clock_drift_ppb > ZTK_HOSTCLOCK_MAX_DRIFT_PPB ||
       o->clock_drift_ppb < -ZTK_HOSTCLOCK_MAX_DRIFT_PPB || o->clock_offset_ms > INT64_MAX / 4000 ||
-      o->clock_offset_ms < -(INT64_MAX / 4000))
+      o->clock_offset_ms < -(INT64_MAX / 4000) || o->inbox > ZTK_SIM_ROOT_INBOX)
     return ZTK_EINVAL;
   if (o->site != ZTK_SIM_NONE && (o->site >= s->nsites || o->role == ZTK_SIM_ROOT))
     return ZTK_EINVAL;
@@ -381,6 +383,7 @@ int ztk_sim_add_host(ztk_sim *s, const ztk_sim_host_opts *opts)
   h->site = opts->site;
   h->identity = opts->identity >= 0 ? opts->identity : s->next_identity++;
   h->address_of = opts->address_of;
+  h->inbox = opts->inbox ? opts->inbox : opts->role == ZTK_SIM_ROOT ? ZTK_SIM_ROOT_INBOX : 0;
   h->address = ztk_idpool_address(s->pool, (size_t)(h->address_of >= 0 ? h->address_of
                                                                          : h->identity));
   ztk_sim_store_init(&h->store);
@@ -437,6 +440,17 @@ static int build_planet(ztk_sim *s)
   return 0;
 }
 
+static void on_start(ztk_evq *q, void *ctx, void *arg)
+{
+  ztk_sim_host *h = ctx;
+  (void)q;
+  (void)arg;
+  h->start_ev = 0;
+  int rc = ztk_sim_node_start(h);
+  if (rc)
+    ztk_trace_printf(h->s->trace, ztk_evq_now_us(h->s->q), "start h=%u failed=%d", h->idx, rc);
+}
+
 int ztk_sim_start(ztk_sim *s)
 {
   if (!s || s->started)
@@ -447,8 +461,17 @@ int ztk_sim_start(ztk_sim *s)
   s->started = true;
   ztk_trace_printf(s->trace, ztk_evq_now_us(s->q), "world start seed=%llu hosts=%u",
                    (unsigned long long)s->cfg.seed, s->nhosts);
-  for (uint32_t i = 0; i < s->nhosts; i++)
-    if ((rc = ztk_sim_node_start(s->hosts[i])))
+  ztk_rng rng;
+  ztk_rng_stream(&s->root, "start", &rng);
+  for (uint32_t i = 0; i < s->nhosts; i++) {
+    ztk_sim_host *h = s->hosts[i];
+    if (s->cfg.start_spread_ms > 0 && h->role == ZTK_SIM_MEMBER) {
+      int64_t at = (int64_t)ztk_rng_below(&rng, (uint64_t)s->cfg.start_spread_ms * 1000);
+      if ((rc = ztk_evq_after(s->q, at, on_start, h, NULL, &h->start_ev)))
+        return rc;
+    } else if ((rc = ztk_sim_node_start(h))) {
       return rc;
+    }
+  }
   return 0;
 }

@@ -71,12 +71,13 @@ typedef struct ztk_sim_host {
   uint32_t elem, link, site;
   ztk_inaddr ip; /* with port ZTK_SIM_PORT */
   int64_t identity, address_of;
+  uint32_t inbox;
   ztk_address address; /* the node's ZeroTier address */
   ztk_node *node;     /* NULL while crashed or before start */
   ztk_transport *tp;  /* open while the node runs */
   int sock;
   ztk_rng rng;        /* the node's randomness (re-derived on every start) */
-  ztk_evh tick_ev, inbox_ev;
+  ztk_evh tick_ev, inbox_ev, start_ev;
   int64_t tick_at_us;
   uint32_t restarts;
   ztk_sim_store store;

@@ -253,7 +253,7 @@ static int seed_store(ztk_sim_host *h)
 static int open_transport(ztk_sim_host *h)
 {
   struct sockaddr_storage ss;
-  int rc = ztk_simtp_new(&h->tp, h->s->net, h->elem, 0, on_notify, h);
+  int rc = ztk_simtp_new(&h->tp, h->s->net, h->elem, h->inbox, on_notify, h);
   if (rc)
     return rc;
   socklen_t sl = ztk_inaddr_to_sockaddr(&h->ip, &ss);
@@ -298,6 +298,9 @@ int ztk_sim_node_start(ztk_sim_host *h)
 void ztk_sim_node_stop(ztk_sim_host *h)
 {
   ztk_evq *q = h->s->q;
+  if (h->start_ev)
+    ztk_evq_cancel(q, h->start_ev);
+  h->start_ev = 0;
   if (h->tick_ev)
     ztk_evq_cancel(q, h->tick_ev);
   if (h->inbox_ev)

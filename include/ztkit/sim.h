@@ -55,6 +55,8 @@ typedef struct ztk_sim_config {
   uint32_t events_max;       /* undrained events kept, oldest dropped first (default 65536) */
   size_t trace_retain_bytes; /* trace kept in memory for divergence reports (default 0) */
   int64_t peer_activity_timeout_ms; /* the nodes' online window (0: the node's default) */
+  int64_t start_spread_ms;   /* members' nodes start at a seeded time in [0, spread) after the
+                                world starts, as real hosts boot (0: all at once, default) */
   bool trace_packets;        /* packet events in the trace (default true) */
   bool node_trace;           /* the nodes' diagnostic TRACE events in the trace (default false) */
 } ztk_sim_config;
@@ -133,7 +135,12 @@ typedef struct ztk_sim_host_opts {
   int64_t identity;   /* pool index, or -1 for the next unused one */
   int64_t address_of; /* -1, or a pool index whose address replaces the identity's own (an
                          address collision: such an identity is not a valid one) */
+  uint32_t inbox;     /* datagrams its socket holds before dropping (a receive buffer); 0: 256
+                         for members, ZTK_SIM_ROOT_INBOX for roots, which take every member's
+                         HELLO at once when a world starts */
 } ztk_sim_host_opts;
+
+#define ZTK_SIM_ROOT_INBOX 65536u
 
 ZTK_API void ztk_sim_host_opts_init(ztk_sim_host_opts *o);
 

@@ -23,7 +23,8 @@ EVENT_DATA = 256
 class Config(ctypes.Structure):
     _fields_ = [("seed", c_u64), ("pool_path", c_char_p), ("epoch_ms", c_i64),
                 ("max_hosts", c_u32), ("events_max", c_u32), ("trace_retain_bytes", c_size_t),
-                ("peer_activity_timeout_ms", c_i64), ("trace_packets", c_bool),
+                ("peer_activity_timeout_ms", c_i64), ("start_spread_ms", c_i64),
+                ("trace_packets", c_bool),
                 ("node_trace", c_bool)]
 
 
@@ -36,7 +37,8 @@ class LinkParams(ctypes.Structure):
 class HostOpts(ctypes.Structure):
     _fields_ = [("role", c_int), ("attach", c_u32), ("site", c_u32),
                 ("access", ctypes.POINTER(LinkParams)), ("clock_offset_ms", c_i64),
-                ("clock_drift_ppb", c_i64), ("identity", c_i64), ("address_of", c_i64)]
+                ("clock_drift_ppb", c_i64), ("identity", c_i64), ("address_of", c_i64),
+                ("inbox", c_u32)]
 
 
 class HostInfo(ctypes.Structure):

@@ -197,7 +197,8 @@ class World:
     """A simulated world from one seed. Use as a context manager or call close()."""
 
     def __init__(self, seed=1, pool=None, trace_retain_bytes=0, events_max=0,
-                 peer_activity_timeout_ms=0, trace_packets=True, node_trace=False):
+                 peer_activity_timeout_ms=0, trace_packets=True, node_trace=False,
+                 start_spread_ms=0):
         self._h = None
         self.lib = L.lib()
         cfg = L.Config()
@@ -207,6 +208,7 @@ class World:
         cfg.trace_retain_bytes = trace_retain_bytes
         cfg.events_max = events_max
         cfg.peer_activity_timeout_ms = peer_activity_timeout_ms
+        cfg.start_spread_ms = start_spread_ms
         cfg.trace_packets, cfg.node_trace = trace_packets, node_trace
         h = ctypes.c_void_p()
         _check("ztk_sim_new", self.lib.ztk_sim_new(ctypes.byref(h), ctypes.byref(cfg)),
@@ -268,7 +270,7 @@ class World:
 
     # ---- hosts ----
     def _add(self, role, name, site=None, attach=L.CORE, access=None, clock_offset_ms=0,
-             drift_ppb=0, identity=-1, address_of=-1):
+             drift_ppb=0, identity=-1, address_of=-1, inbox=0):
         o = L.HostOpts()
         self.lib.ztk_sim_host_opts_init(ctypes.byref(o))
         o.role, o.attach = role, attach
@@ -276,7 +278,7 @@ class World:
         lp = link_params(access)
         o.access = ctypes.pointer(lp) if lp is not None else None
         o.clock_offset_ms, o.clock_drift_ppb = clock_offset_ms, drift_ppb
-        o.identity, o.address_of = identity, address_of
+        o.identity, o.address_of, o.inbox = identity, address_of, inbox
         name = name or ("r%d" % len(self.hosts) if role else "h%d" % len(self.hosts))
         if name in self.by_name:
             raise ValueError("host name %r is taken" % name)
