@@ -7,11 +7,7 @@ PARAMS = {"down_ms": swarm.randint(1000, 60000)}
 
 
 def run(ctx):
-    w = ctx.world()
-    w.add_root("root", access={"latency_ms": 10})
-    a = w.add_member("a", access={"latency_ms": 20})
-    b = w.add_member("b", access={"latency_ms": 20})
-    check.wait_online(w)
+    w, _, (a, b) = ctx.root_and_members()
     check.exchange(w, [(a, b), (b, a)])
     first = b.address
     b.crash()

@@ -6,11 +6,7 @@ SEED = 1
 
 
 def run(ctx):
-    w = ctx.world()
-    w.add_root("root", access={"latency_ms": 10})
-    a = w.add_member("a", access={"latency_ms": 20})
-    b = w.add_member("b", access={"latency_ms": 20})
-    check.wait_online(w)
+    w, _, (a, b) = ctx.root_and_members()
     # the impostor: a's address, the keys of pool identity 50 (proof of work does not hold)
     imp = w.add_member("impostor", identity=50, address_of=a.info().identity,
                        access={"latency_ms": 20})

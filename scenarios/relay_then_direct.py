@@ -7,11 +7,7 @@ PARAMS = {"latency_ms": swarm.randint(5, 80)}
 
 
 def run(ctx):
-    w = ctx.world()
-    root = w.add_root("root", access={"latency_ms": 10})
-    a = w.add_member("a", access={"latency_ms": ctx.params.latency_ms})
-    b = w.add_member("b", access={"latency_ms": ctx.params.latency_ms})
-    check.wait_online(w)
+    w, root, (a, b) = ctx.root_and_members(latency_ms=ctx.params.latency_ms)
     check.expect(a.peer(b) is None, "a must not know b before the first message", w)
     relayed_before = root.counters()[0].relayed
     t0 = w.now

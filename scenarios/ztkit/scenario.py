@@ -152,6 +152,16 @@ class Context:
         self.worlds.append(w)
         return w
 
+    def root_and_members(self, names=("a", "b"), latency_ms=20, root_latency_ms=10, **world_kw):
+        """The common opening: a world, a root and named public members, all online.
+        Returns (world, root, members)."""
+        from ztkit.check import wait_online
+        w = self.world(**world_kw)
+        root = w.add_root("root", access={"latency_ms": root_latency_ms})
+        members = [w.add_member(n, access={"latency_ms": latency_ms}) for n in names]
+        wait_online(w)
+        return w, root, members
+
     def log(self, text):
         self.notes.append(text)
         if self.worlds:
