@@ -55,6 +55,18 @@ def program():
     return "ztk-sim" if base == "ztk-sim" else "python3 -m ztkit"
 
 
+def revision():
+    """The git revision of the repository the scenarios come from ("unknown" outside git)."""
+    import subprocess
+    from ztkit._lib import repo_root
+    try:
+        out = subprocess.run(["git", "-C", repo_root(), "describe", "--always", "--dirty"],
+                             capture_output=True, text=True, timeout=10)
+        return out.stdout.strip() or "unknown"
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+
+
 def replay_command(scn, seed, params=None, faults=None):
     cmd = "%s run %s --seed %d" % (program(), shlex.quote(os.path.relpath(scn.path)), seed)
     if params:
@@ -216,6 +228,7 @@ class Runner:
 
     def report_failure(self, res, params, faults):
         self.say("  seed %d failed: %s" % (res.seed, res.message))
+        self.say("  revision: %s" % revision())
         if res.fault_log:
             self.say("  faults injected: %s" % res.fault_log.spec())
         self.say("  replay: %s" % replay_command(res.scenario, res.seed, params or None,

@@ -85,6 +85,17 @@ def test_shrink_and_replay():
     sim(FRAGILE, "--seed", "3", "--faults", "none", *extra)
 
 
+def test_determinism_check_finds_divergence():
+    nd = os.path.join(SOURCE, "tests", "tools", "sim_fixtures", "nondeterministic.py")
+    sim(nd)  # a single run passes
+    out = sim(nd, "--check-determinism", expect=1)
+    m = re.search(r"first diverging trace line (\d+):\n\s+run 1: (.*)\n\s+run 2: (.*)", out)
+    assert m, out
+    assert "note wall clock" in m.group(2) and "note wall clock" in m.group(3), m.group(0)
+    assert m.group(2) != m.group(3)
+    assert "revision:" in out and "replay:" in out
+
+
 def test_bad_arguments():
     out = sim(RELAY, "--params", "nosuch=1", expect=1)
     assert "has no parameter 'nosuch'" in out
