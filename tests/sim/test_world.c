@@ -178,6 +178,7 @@ static void test_crash_restart(void **state)
   ztk_sim *s = small_world(8, 0);
   run_online(s, 60000);
   ztk_sim_host_info before, info;
+  ztk_sim_wire_counters info_w;
   ztk_sim_host_info_get(s, 2, &before);
   assert_int_equal(ztk_sim_crash(s, ZTK_SIM_NOW, 2), 0);
   ztk_sim_host_info_get(s, 2, &info);
@@ -185,6 +186,16 @@ static void test_crash_restart(void **state)
   assert_false(info.online);
   assert_int_equal(ztk_sim_send_user_message(s, 2, 1, 1, "x", 1), ZTK_ESTATE);
   assert_int_equal(ztk_sim_host_peers(s, 2, NULL, 0), ZTK_ESTATE);
+  /* its endpoint stops answering: what the root relays to it is dropped at its host */
+  ztk_sim_wire_counters before_w, after_w, at_b;
+  ztk_sim_host_counters(s, 0, NULL, &before_w);
+  ztk_sim_host_counters(s, 2, NULL, &at_b);
+  assert_int_equal(ztk_sim_send_user_message(s, 1, 2, 0x10000, "x", 1), 0);
+  assert_true(ztk_sim_run_for(s, 1000) >= 0);
+  ztk_sim_host_counters(s, 0, NULL, &after_w);
+  assert_true(after_w.dropped > before_w.dropped);
+  ztk_sim_host_counters(s, 2, NULL, &info_w);
+  assert_int_equal(info_w.received, at_b.received);
   /* scheduled restart with state kept: same identity, online again */
   assert_int_equal(ztk_sim_restart(s, ztk_sim_now_ms(s) + 5000, 2, false), 0);
   assert_true(ztk_sim_run_for(s, 4000) >= 0);
