@@ -276,6 +276,7 @@ void ztk_node_free(ztk_node *n)
   for (int i = 0; i < n->topo.n; i++)
     save_peer(n, n->topo.peers[i]);
   ztk_switch_free(n);
+  ztk_reply_free(&n->replies);
   ztk_topo_free(&n->topo);
   memset(&n->id, 0, sizeof n->id);
   free(n);
