@@ -28,6 +28,9 @@ set(ZTK_ROOM_OBJECTS $<TARGET_OBJECTS:ztk_lwip_obj>)
 ztk_room(ztk_core core DEPS PkgConfig::SODIUM OpenSSL::Crypto PkgConfig::LZ4)
 ztk_room(ztk_transport transport)
 ztk_room(ztk_stack stack DEPS ztk_core ztk_lwip)
+# lwIP calls back into stack/ (sys_now, LWIP_RAND, the routing hooks), so the stack archive
+# carries lwIP's objects too: one archive, which the linker rescans, instead of a cycle.
+target_sources(ztk_stack PRIVATE $<TARGET_OBJECTS:ztk_lwip_obj>)
 ztk_room(ztk_api api DEPS ztk_core PkgConfig::JANSSON)
 ztk_room(ztk_sim sim DEPS ztk_core ztk_stack ztk_transport ztk_api PkgConfig::PCAP m)
 ztk_room(ztk_runtime runtime DEPS ztk_core ztk_stack ztk_transport ztk_api

@@ -11,8 +11,9 @@ packages=(
   build-essential cmake pkg-config git ca-certificates xz-utils dpkg-dev
   libsodium-dev libssl-dev liblz4-dev libjansson-dev libmicrohttpd-dev libpcap-dev
   libcmocka-dev lcov clang libclang-rt-14-dev llvm python3 iproute2 valgrind
+  chromium
 )
-# Extra packages a caller may ask for (e.g. ZTK_EXTRA_PACKAGES="chromium" for the report test).
+# Extra packages a caller may ask for (ZTK_EXTRA_PACKAGES="...").
 read -r -a extra <<< "${ZTK_EXTRA_PACKAGES:-}"
 packages+=("${extra[@]}")
 

@@ -76,6 +76,11 @@ void ztk_idpool_get(const ztk_idpool *p, size_t i, ztk_identity *id)
   id->has_private = true;
 }
 
+ztk_address ztk_idpool_address(const ztk_idpool *p, size_t i)
+{
+  return ztk_be_get(p->rec + i * ZTK_IDPOOL_RECORD_LEN, 5);
+}
+
 void ztk_idpool_encode(const ztk_identity *id, uint8_t rec[ZTK_IDPOOL_RECORD_LEN])
 {
   ztk_be_put(rec, id->address, 5);

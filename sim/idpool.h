@@ -28,6 +28,9 @@ size_t ztk_idpool_size(const ztk_idpool *p);
 /* Fills id (with its private key) from record i (< size), deriving the public keys. */
 void ztk_idpool_get(const ztk_idpool *p, size_t i, ztk_identity *id);
 
+/* The address of record i (< size), without deriving keys. */
+ztk_address ztk_idpool_address(const ztk_idpool *p, size_t i);
+
 /* Writes the 69-byte record of an identity that has its private key. */
 void ztk_idpool_encode(const ztk_identity *id, uint8_t rec[ZTK_IDPOOL_RECORD_LEN]);
 

@@ -39,6 +39,8 @@ int ztk_trace_new(ztk_trace **out, FILE *file, size_t retain_bytes)
   return 0;
 }
 
+void ztk_trace_set_file(ztk_trace *t, FILE *file) { t->file = file; }
+
 void ztk_trace_del(ztk_trace *t)
 {
   if (!t)

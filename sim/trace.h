@@ -28,6 +28,9 @@ typedef struct ztk_trace ztk_trace;
 int ztk_trace_new(ztk_trace **out, FILE *file, size_t retain_bytes);
 void ztk_trace_del(ztk_trace *t);
 
+/* Sends every later line to file as well (NULL: stop writing; the caller owns the FILE). */
+void ztk_trace_set_file(ztk_trace *t, FILE *file);
+
 /* Appends one line: time prefix, then the formatted text, then "\n". Returns 0 or ZTK_EIO if
  * writing to the file failed (the line is still hashed and retained). */
 int ztk_trace_printf(ztk_trace *t, int64_t t_us, const char *fmt, ...)

@@ -11,3 +11,16 @@ ztk_script_test(tools/idtool tools/idtool_test.py LABELS "tools")
 ztk_script_test(tools/idtool_world tools/idtool_world_test.py LABELS "tools")
 ztk_script_test(interop/idtool interop/idtool_interop.py LABELS "interop")
 ztk_script_test(interop/world interop/world_interop.py LABELS "interop")
+
+# Scenarios: every scenarios/*.py runs twice with its default seed (trace hashes compared,
+# the first diverging line reported) and its hash must equal the one in scenarios/golden.txt,
+# so every build and machine agree.
+file(GLOB ztk_scenarios CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/scenarios/*.py)
+foreach(f ${ztk_scenarios})
+  get_filename_component(name ${f} NAME_WE)
+  add_test(NAME scenario/${name} COMMAND ${Python3_EXECUTABLE} ${CMAKE_BINARY_DIR}/tools/ztk-sim
+           run ${f} --check-determinism --golden ${CMAKE_SOURCE_DIR}/scenarios/golden.txt --no-shrink)
+  set_tests_properties(scenario/${name} PROPERTIES LABELS "scenario" TIMEOUT 600)
+endforeach()
+ztk_script_test(tools/sim_runner tools/sim_runner_test.py LABELS "tools;scenario")
+ztk_script_test(tools/sim_report tools/sim_report_test.py LABELS "tools;scenario")

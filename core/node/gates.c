@@ -1,21 +1,64 @@
 #include "core/node/gates.h"
 
+#include <stdlib.h>
+#include <string.h>
+
+#include "ztkit/error.h"
+
+static void put(uint32_t *ids, uint8_t *next, unsigned nbuckets, uint32_t top)
+{
+  unsigned b = top & (nbuckets - 1);
+  ids[b * ZTK_REPLY_SLOTS + next[b]] = top;
+  next[b] = (uint8_t)((next[b] + 1) % ZTK_REPLY_SLOTS);
+}
+
+int ztk_reply_reserve(ztk_reply_table *t, unsigned buckets)
+{
+  unsigned nb = ZTK_REPLY_MIN_BUCKETS;
+  while (nb < buckets && nb < ZTK_REPLY_MAX_BUCKETS)
+    nb <<= 1;
+  if (nb <= t->nbuckets)
+    return 0;
+  uint32_t *ids = calloc((size_t)nb * ZTK_REPLY_SLOTS, sizeof *ids);
+  uint8_t *next = calloc(nb, 1);
+  if (!ids || !next) {
+    free(ids);
+    free(next);
+    return ZTK_ENOMEM;
+  }
+  for (unsigned i = 0; i < t->nbuckets * ZTK_REPLY_SLOTS; i++)
+    if (t->ids[i])
+      put(ids, next, nb, t->ids[i]);
+  free(t->ids);
+  free(t->next);
+  t->ids = ids;
+  t->next = next;
+  t->nbuckets = nb;
+  return 0;
+}
+
+void ztk_reply_free(ztk_reply_table *t)
+{
+  free(t->ids);
+  free(t->next);
+  memset(t, 0, sizeof *t);
+}
+
 void ztk_reply_expect(ztk_reply_table *t, uint64_t packet_id)
 {
   uint32_t top = (uint32_t)(packet_id >> 32);
-  unsigned b = top & (ZTK_REPLY_BUCKETS - 1);
-  t->ids[b][t->next[b]] = top;
-  t->next[b] = (uint8_t)((t->next[b] + 1) % ZTK_REPLY_SLOTS);
+  if ((t->nbuckets || ztk_reply_reserve(t, ZTK_REPLY_MIN_BUCKETS) == 0) && top)
+    put(t->ids, t->next, t->nbuckets, top);
 }
 
 bool ztk_reply_expected(const ztk_reply_table *t, uint64_t packet_id)
 {
   uint32_t top = (uint32_t)(packet_id >> 32);
-  unsigned b = top & (ZTK_REPLY_BUCKETS - 1);
-  if (top == 0)
+  if (top == 0 || !t->nbuckets)
     return false; /* empty slots hold 0 */
+  const uint32_t *slot = t->ids + (top & (t->nbuckets - 1)) * ZTK_REPLY_SLOTS;
   for (unsigned i = 0; i < ZTK_REPLY_SLOTS; i++)
-    if (t->ids[b][i] == top)
+    if (slot[i] == top)
       return true;
   return false;
 }

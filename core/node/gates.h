@@ -10,17 +10,25 @@
 #include "core/util/inaddr.h"
 
 /* Expected replies: an OK is only accepted if the top 32 bits of its in-re packet id match a
- * packet we sent recently. ZeroTier records every packet it sends; we record only the verbs
- * that are answered (HELLO, WHOIS, ECHO, config requests, gathers...), so a small table of
- * 128 buckets of 4 (newest replacing oldest) is not flushed by bulk traffic. */
-#define ZTK_REPLY_BUCKETS 128
+ * packet we sent recently. ZeroTier records every packet it sends in a fixed 8192-slot table;
+ * we record only the verbs that are answered (HELLO, WHOIS, ECHO, config requests, gathers...)
+ * in buckets of 4 (newest replacing oldest) and grow the bucket count with the number of peers
+ * (a root greeting thousands of new members at once needs more slots than a leaf), so a leaf
+ * node stays small. */
 #define ZTK_REPLY_SLOTS 4
+#define ZTK_REPLY_MIN_BUCKETS 64
+#define ZTK_REPLY_MAX_BUCKETS 16384
 
 typedef struct ztk_reply_table {
-  uint32_t ids[ZTK_REPLY_BUCKETS][ZTK_REPLY_SLOTS];
-  uint8_t next[ZTK_REPLY_BUCKETS];
+  uint32_t *ids;  /* nbuckets * ZTK_REPLY_SLOTS, heap; NULL until first used */
+  uint8_t *next;  /* per bucket */
+  unsigned nbuckets;
 } ztk_reply_table;
 
+/* Grows the table to at least `buckets` (rounded up to a power of two, capped), keeping what
+ * it holds. Returns 0 or ZTK_ENOMEM (the table is then unchanged). */
+int ztk_reply_reserve(ztk_reply_table *t, unsigned buckets);
+void ztk_reply_free(ztk_reply_table *t);
 void ztk_reply_expect(ztk_reply_table *t, uint64_t packet_id);
 bool ztk_reply_expected(const ztk_reply_table *t, uint64_t packet_id);
 

@@ -279,6 +279,7 @@ void ztk_node_free(ztk_node *n)
     save_peer(n, n->topo.peers[i]);
   ztk_vl2_free(n);
   ztk_switch_free(n);
+  ztk_reply_free(&n->replies);
   ztk_topo_free(&n->topo);
   memset(&n->id, 0, sizeof n->id);
   free(n);

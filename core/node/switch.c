@@ -49,8 +49,11 @@ int ztk_send_via(ztk_node *n, int64_t now, ztk_peer *peer, int64_t local_socket,
   int rc = ztk_armor(pkt, len, &peer->key, suite_for(peer, flags));
   if (rc)
     return rc;
-  if (flags & ZTK_SEND_EXPECT)
+  if (flags & ZTK_SEND_EXPECT) {
+    /* Two slots per peer: enough for a HELLO and one more question in flight to each. */
+    ztk_reply_reserve(&n->replies, (unsigned)n->topo.n / 2);
     ztk_reply_expect(&n->replies, ztk_packet_id(pkt));
+  }
   for (int i = 0; i < count; i++) {
     int dl = ztk_fragment_get(pkt, len, mtu, (unsigned)i, dgram, sizeof dgram);
     if (dl < 0)

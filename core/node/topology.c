@@ -12,6 +12,8 @@ void ztk_topo_free(ztk_topology *t)
   for (int i = 0; i < t->n; i++)
     ztk_peer_free(t->peers[i]);
   free(t->peers);
+  free(t->moons);
+  free(t->up);
   memset(t, 0, sizeof *t);
 }
 
@@ -68,13 +70,23 @@ ztk_peer *ztk_topo_take(ztk_topology *t, int i)
 int ztk_topo_refresh(ztk_topology *t, const ztk_identity *self)
 {
   const ztk_world *planet = t->planet.type == ZTK_WORLD_PLANET ? &t->planet : NULL;
-  int n = ztk_world_upstreams(planet, t->moons, (size_t)t->nmoons, self, t->up, ZTK_MAX_UPSTREAMS,
+  ztk_upstream *all = malloc(ZTK_MAX_UPSTREAMS * sizeof *all);
+  if (!all)
+    return ZTK_ENOMEM;
+  int n = ztk_world_upstreams(planet, t->moons, (size_t)t->nmoons, self, all, ZTK_MAX_UPSTREAMS,
                               &t->am_upstream);
-  if (n < 0) {
-    t->nup = 0;
-    return n;
+  ztk_upstream *up = n > 0 ? realloc(all, (size_t)n * sizeof *all) : NULL;
+  if (n > 0 && !up) {
+    free(all);
+    return ZTK_ENOMEM;
   }
-  t->nup = n;
+  if (n <= 0)
+    free(all);
+  free(t->up);
+  t->up = up;
+  t->nup = n < 0 ? 0 : n;
+  if (n < 0)
+    return n;
   for (int i = 0; i < t->n; i++)
     t->peers[i]->upstream = ztk_topo_is_upstream(t, t->peers[i]->id.address);
   return 0;
@@ -138,6 +150,10 @@ static int add_moon(ztk_topology *t, const ztk_world *w, bool trusted_initial)
     return ZTK_EWORLD_ID;
   if (t->nmoons == ZTK_MAX_MOONS)
     return ZTK_ELIMIT;
+  ztk_world *moons = realloc(t->moons, (size_t)(t->nmoons + 1) * sizeof *moons);
+  if (!moons)
+    return ZTK_ENOMEM;
+  t->moons = moons;
   t->moons[t->nmoons++] = *w;
   for (int i = 0; i < t->nwanted; i++) {
     if (t->wanted[i].id == w->id) {

@@ -20,11 +20,11 @@ typedef struct ztk_topology {
   ztk_peer **peers; /* sorted by address; owned */
   int n, cap;
   ztk_world planet;
-  ztk_world moons[ZTK_MAX_MOONS];
+  ztk_world *moons; /* heap, nmoons entries (worlds are ~3 KB: most nodes orbit none) */
   int nmoons;
   ztk_moon_wanted wanted[ZTK_MAX_MOONS];
   int nwanted;
-  ztk_upstream up[ZTK_MAX_UPSTREAMS];
+  ztk_upstream *up; /* heap, exactly nup entries (each ~1.5 KB) */
   int nup;
   bool am_upstream;
 } ztk_topology;

@@ -9,7 +9,8 @@
 extern "C" {
 #endif
 
-/* X(name, value, message). Generic codes first, then per-domain ranges of ten. */
+/* X(name, value, message). Generic codes first, then per-domain ranges of ten (sockets take
+ * -80..-99: each ZTK_ESOCK_* code has one POSIX errno, see stack/sock_err.h). */
 #define ZTK_ERROR_LIST(X)                                                              \
   X(ZTK_OK, 0, "success")                                                              \
   X(ZTK_EINVAL, -1, "invalid argument")                                                \
@@ -59,7 +60,26 @@ extern "C" {
   X(ZTK_ENET_RULES, -67, "network: malformed rule table")                              \
   X(ZTK_EJSON, -70, "json: malformed document")                                        \
   X(ZTK_EJSON_FIELD, -71, "json: bad field")                                           \
-  X(ZTK_ESOCK, -80, "socket: error")
+  X(ZTK_ESOCK, -80, "socket: error")                                                   \
+  X(ZTK_ESOCK_REFUSED, -81, "socket: connection refused")                              \
+  X(ZTK_ESOCK_RESET, -82, "socket: connection reset by peer")                          \
+  X(ZTK_ESOCK_ABORTED, -83, "socket: connection aborted")                              \
+  X(ZTK_ESOCK_INPROGRESS, -84, "socket: connection in progress")                       \
+  X(ZTK_ESOCK_ALREADY, -85, "socket: operation already in progress")                   \
+  X(ZTK_ESOCK_ADDRINUSE, -86, "socket: address in use")                                \
+  X(ZTK_ESOCK_ADDRNOTAVAIL, -87, "socket: address not available on this host")         \
+  X(ZTK_ESOCK_NOTCONN, -88, "socket: not connected")                                   \
+  X(ZTK_ESOCK_ISCONN, -89, "socket: already connected")                                \
+  X(ZTK_ESOCK_NETUNREACH, -90, "socket: no network of this host reaches the destination") \
+  X(ZTK_ESOCK_HOSTUNREACH, -91, "socket: host unreachable")                            \
+  X(ZTK_ESOCK_NETDOWN, -92, "socket: the network interface went away")                 \
+  X(ZTK_ESOCK_PIPE, -93, "socket: cannot send after shutdown")                         \
+  X(ZTK_ESOCK_MSGSIZE, -94, "socket: message too long")                                \
+  X(ZTK_ESOCK_AFNOSUPPORT, -95, "socket: address family not supported")                \
+  X(ZTK_ESOCK_OPNOTSUPP, -96, "socket: operation not supported on this socket type")   \
+  X(ZTK_ESOCK_NOPROTOOPT, -97, "socket: unknown option")                               \
+  X(ZTK_ESOCK_DESTADDRREQ, -98, "socket: destination address required")               \
+  X(ZTK_ESOCK_ACCES, -99, "socket: broadcast needs SO_BROADCAST")
 
 enum ztk_error {
 #define ZTK_ERROR_ENUM(name, value, msg) name = value,
