@@ -9,5 +9,6 @@ endfunction()
 
 ztk_script_test(tools/idtool tools/idtool_test.py LABELS "tools")
 ztk_script_test(tools/idtool_world tools/idtool_world_test.py LABELS "tools")
+ztk_script_test(tools/node tools/node_test.py LABELS "tools")
 ztk_script_test(interop/idtool interop/idtool_interop.py LABELS "interop")
 ztk_script_test(interop/world interop/world_interop.py LABELS "interop")
