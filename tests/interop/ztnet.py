@@ -10,6 +10,7 @@
   namespaces (the hub has no link to the host).
 
 Every wait is bounded; processes are only ever signalled by the PIDs this module started."""
+import atexit
 import json
 import os
 import queue
@@ -22,6 +23,24 @@ import time
 
 BUILD = os.environ.get("ZTK_BUILD", "build")
 SKIP = 77
+
+_live = []  # Procs not yet stopped: stopped at interpreter exit whatever happened
+
+
+def _stop_live():
+    for p in list(_live):
+        p.stop(timeout=5)
+
+
+atexit.register(_stop_live)
+
+
+def interrupt_on_sigterm():
+    """Makes SIGTERM (a test runner's timeout) unwind like Ctrl-C, so `with`/`finally` blocks
+    and the exit handler above clean up namespaces and processes."""
+    def handler(signum, frame):
+        raise KeyboardInterrupt("SIGTERM")
+    signal.signal(signal.SIGTERM, handler)
 
 
 def tool(name):
@@ -47,6 +66,7 @@ class Proc:
         self.p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                                   env=env, start_new_session=True)
         self.pid = self.p.pid
+        _live.append(self)
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
 
@@ -102,6 +122,8 @@ class Proc:
 
     def stop(self, sig=signal.SIGTERM, timeout=10):
         """Signals our process by its PID, escalating to SIGKILL; returns its exit code."""
+        if self in _live:
+            _live.remove(self)
         if self.p.poll() is None:
             try:
                 os.kill(self.pid, sig)

@@ -181,4 +181,5 @@ class NodeCliTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
+    ztnet.interrupt_on_sigterm()  # a test timeout still stops every process started here
     unittest.main(verbosity=2)
