@@ -199,23 +199,35 @@ static void drain_wakeups(ztk_service *s)
   }
 }
 
+static void dispatch(ztk_service *s, uint64_t tag)
+{
+  if (tag == TAG_WAKE) {
+    drain_wakeups(s);
+  } else if (tag == TAG_TRANSPORT) {
+    receive(s);
+  } else if (tag - TAG_WATCH < ZTK_SERVICE_MAX_WATCHES) {
+    ztk_service_watch *w = &s->watches[tag - TAG_WATCH];
+    if (w->fn) {
+      w->fn(w->user, s->node, ztk_service_clock_ms());
+      ztk_service_flush(s);
+      s->deadline = 0; /* it may have used the node: let it recompute its deadline */
+    }
+  }
+}
+
 static void *service_main(void *arg)
 {
   ztk_service *s = arg;
-  struct epoll_event evs[4];
+  struct epoll_event evs[ZTK_SERVICE_MAX_WATCHES + 2];
   pthread_mutex_lock(&s->lock);
   while (!s->stopping) {
     int wait = run_timers(s, ztk_service_clock_ms());
     s->stats.loops++;
     pthread_mutex_unlock(&s->lock);
-    int n = epoll_wait(s->epfd, evs, 4, wait);
+    int n = epoll_wait(s->epfd, evs, ZTK_SERVICE_MAX_WATCHES + 2, wait);
     pthread_mutex_lock(&s->lock);
-    for (int i = 0; i < n && !s->stopping; i++) {
-      if (evs[i].data.fd == s->wakefd)
-        drain_wakeups(s);
-      else
-        receive(s);
-    }
+    for (int i = 0; i < n && !s->stopping; i++)
+      dispatch(s, evs[i].data.u64);
   }
   pthread_mutex_unlock(&s->lock);
   return NULL;
@@ -334,20 +346,25 @@ static int create_node(ztk_service *s, int64_t now)
   return rc;
 }
 
+int ztk_service_epoll_add(ztk_service *s, int fd, uint64_t tag)
+{
+  struct epoll_event ev = {.events = EPOLLIN, .data.u64 = tag};
+  return fd >= 0 && epoll_ctl(s->epfd, EPOLL_CTL_ADD, fd, &ev) == 0 ? 0 : ZTK_ESOCK;
+}
+
 static int open_loop_fds(ztk_service *s)
 {
-  struct epoll_event ev = {.events = EPOLLIN};
   s->epfd = epoll_create1(EPOLL_CLOEXEC);
   s->wakefd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
   if (s->epfd < 0 || s->wakefd < 0)
     return ZTK_ELIMIT;
-  ev.data.fd = s->wakefd;
-  if (epoll_ctl(s->epfd, EPOLL_CTL_ADD, s->wakefd, &ev) != 0)
-    return ZTK_ESOCK;
-  ev.data.fd = ztk_transport_fd(s->t);
-  if (ev.data.fd < 0 || epoll_ctl(s->epfd, EPOLL_CTL_ADD, ev.data.fd, &ev) != 0)
-    return ZTK_ESOCK;
-  return 0;
+  int rc = ztk_service_epoll_add(s, s->wakefd, TAG_WAKE);
+  if (!rc)
+    rc = ztk_service_epoll_add(s, ztk_transport_fd(s->t), TAG_TRANSPORT);
+  for (int i = 0; i < ZTK_SERVICE_MAX_WATCHES && !rc; i++)
+    if (s->watches[i].fn)
+      rc = ztk_service_epoll_add(s, s->watches[i].fd, TAG_WATCH + (uint64_t)i);
+  return rc;
 }
 
 /* Frees what start built (with the lock held); also the end of a successful stop. */

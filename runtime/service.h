@@ -12,6 +12,7 @@
 #include "ztkit/service.h"
 
 #define ZTK_SERVICE_MAX_HOOKS 8
+#define ZTK_SERVICE_MAX_WATCHES 8 /* descriptors other layers add to the loop */
 #define ZTK_SERVICE_MAX_USER_ADDRS 8 /* addresses added with ztk_service_add_local_address */
 #define ZTK_SERVICE_IFADDR_REFRESH_MS 60000
 #define ZTK_SERVICE_MAX_WAIT_MS 1000 /* longest epoll wait: bounds the effect of clock steps */
@@ -53,6 +54,18 @@ int ztk_service_add_hooks(ztk_service *svc, const ztk_service_hooks *hooks, void
 
 /* Unregisters hooks. Returns 0 or ZTK_ENOTFOUND. */
 int ztk_service_remove_hooks(ztk_service *svc, const ztk_service_hooks *hooks, void *user);
+
+/* Called on the service thread, with the lock held, when a watched descriptor is readable. */
+typedef void (*ztk_service_fd_fn)(void *user, ztk_node *node, int64_t now);
+
+/* Adds a descriptor (owned by the caller; level-triggered, readable) to the service loop, e.g.
+ * an HTTP daemon's epoll descriptor; kept across stop/start. fn must consume what makes fd
+ * readable, with non-blocking reads (it may rarely be called when nothing is left). Returns 0, ZTK_EINVAL, ZTK_EEXIST (fd already watched), ZTK_ELIMIT or ZTK_ESOCK. */
+int ztk_service_watch_fd(ztk_service *svc, int fd, ztk_service_fd_fn fn, void *user);
+
+/* Removes a watched descriptor (fn is not called after this returns). Returns 0 or
+ * ZTK_ENOTFOUND. */
+int ztk_service_unwatch_fd(ztk_service *svc, int fd);
 
 /* Makes the service loop run an iteration soon (e.g. after a hook's deadline moved earlier
  * from another thread). */

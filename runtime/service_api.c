@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <time.h>
 
 #include "runtime/service_impl.h"
@@ -228,6 +229,46 @@ int ztk_service_remove_hooks(ztk_service *s, const ztk_service_hooks *h, void *u
   }
   pthread_mutex_unlock(&s->lock);
   return i >= 0 ? 0 : ZTK_ENOTFOUND;
+}
+
+int ztk_service_watch_fd(ztk_service *s, int fd, ztk_service_fd_fn fn, void *user)
+{
+  if (!s || fd < 0 || !fn)
+    return ZTK_EINVAL;
+  pthread_mutex_lock(&s->lock);
+  int slot = -1, rc = 0;
+  for (int i = 0; i < ZTK_SERVICE_MAX_WATCHES && !rc; i++) {
+    if (s->watches[i].fn && s->watches[i].fd == fd)
+      rc = ZTK_EEXIST;
+    else if (!s->watches[i].fn && slot < 0)
+      slot = i;
+  }
+  if (!rc && slot < 0)
+    rc = ZTK_ELIMIT;
+  if (!rc && s->running)
+    rc = ztk_service_epoll_add(s, fd, TAG_WATCH + (uint64_t)slot);
+  if (!rc)
+    s->watches[slot] = (ztk_service_watch){fd, fn, user};
+  pthread_mutex_unlock(&s->lock);
+  return rc;
+}
+
+int ztk_service_unwatch_fd(ztk_service *s, int fd)
+{
+  if (!s)
+    return ZTK_EINVAL;
+  pthread_mutex_lock(&s->lock);
+  int rc = ZTK_ENOTFOUND;
+  for (int i = 0; i < ZTK_SERVICE_MAX_WATCHES && rc; i++) {
+    if (s->watches[i].fn && s->watches[i].fd == fd) {
+      if (s->running)
+        epoll_ctl(s->epfd, EPOLL_CTL_DEL, fd, NULL);
+      memset(&s->watches[i], 0, sizeof s->watches[i]);
+      rc = 0;
+    }
+  }
+  pthread_mutex_unlock(&s->lock);
+  return rc;
 }
 
 /* ---- diagnostics ---- */

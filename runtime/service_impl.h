@@ -9,6 +9,17 @@
 #include "runtime/service.h"
 #include "transport/transport.h"
 
+/* epoll tags of the loop's descriptors. */
+#define TAG_WAKE 0
+#define TAG_TRANSPORT 1
+#define TAG_WATCH 2 /* + slot */
+
+typedef struct ztk_service_watch {
+  int fd;
+  ztk_service_fd_fn fn; /* NULL: free slot */
+  void *user;
+} ztk_service_watch;
+
 typedef struct ztk_service_hook_slot {
   const ztk_service_hooks *h;
   void *user;
@@ -42,6 +53,7 @@ struct ztk_service {
   bool flush_pending;     /* datagrams wait for socket buffer space */
   bool online;
 
+  ztk_service_watch watches[ZTK_SERVICE_MAX_WATCHES];
   ztk_service_hook_slot hooks[ZTK_SERVICE_MAX_HOOKS];
   int nhooks;
   bool hooks_live;        /* between the hooks' node_up and node_down */
@@ -55,6 +67,9 @@ struct ztk_service {
 
 /* Records a one-sentence error or problem (with the lock held, or before start). */
 void ztk_service_seterr(ztk_service *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Adds fd to the running loop's epoll set with a tag. Returns 0 or ZTK_ESOCK. */
+int ztk_service_epoll_add(ztk_service *s, int fd, uint64_t tag);
 
 /* ztk_service_wake with the lock held. */
 void ztk_service_wake_locked(ztk_service *s);

@@ -5,6 +5,7 @@
 #include "tests/support/vectors.h"
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -589,6 +590,70 @@ static void test_hooks_and_call(void **state)
   assert_int_equal(log.downs, 2);
 }
 
+/* ---- descriptors of other layers in the service loop ---- */
+
+typedef struct pipe_log {
+  int fd;
+  int reads;
+} pipe_log;
+
+static void on_readable(void *user, ztk_node *node, int64_t now)
+{
+  pipe_log *l = user;
+  char buf[64];
+  assert_non_null(node);
+  while (read(l->fd, buf, sizeof buf) > 0)
+    l->reads++;
+}
+
+static int read_count(ztk_node *node, int64_t now, void *arg)
+{
+  return ((pipe_log *)arg)->reads;
+}
+
+static bool wait_reads(ztk_service *s, pipe_log *l, int want)
+{
+  for (int i = 0; i < 100; i++) {
+    if (ztk_service_call(s, read_count, l) >= want)
+      return true;
+    usleep(10000);
+  }
+  return false;
+}
+
+static void test_watched_fd(void **state)
+{
+  int p[2];
+  pipe_log log = {0};
+  ztk_service_config cfg;
+  assert_int_equal(pipe2(p, O_NONBLOCK | O_CLOEXEC), 0);
+  log.fd = p[0];
+  config_for(A, &cfg, true);
+  assert_int_equal(ztk_service_new(&svc[A], &cfg), 0);
+  assert_int_equal(ztk_service_watch_fd(svc[A], p[0], on_readable, &log), 0); /* before start */
+  assert_int_equal(ztk_service_watch_fd(svc[A], p[0], on_readable, &log), ZTK_EEXIST);
+  assert_int_equal(ztk_service_watch_fd(svc[A], -1, on_readable, &log), ZTK_EINVAL);
+  assert_int_equal(ztk_service_start(svc[A]), 0);
+  assert_int_equal(write(p[1], "x", 1), 1);
+  assert_true(wait_reads(svc[A], &log, 1));
+  /* kept across stop/start */
+  assert_int_equal(ztk_service_stop(svc[A]), 0);
+  assert_int_equal(ztk_service_start(svc[A]), 0);
+  assert_int_equal(write(p[1], "y", 1), 1);
+  assert_true(wait_reads(svc[A], &log, 2));
+  assert_int_equal(ztk_service_unwatch_fd(svc[A], p[0]), 0);
+  assert_int_equal(ztk_service_unwatch_fd(svc[A], p[0]), ZTK_ENOTFOUND);
+  assert_int_equal(write(p[1], "z", 1), 1);
+  usleep(100000);
+  assert_int_equal(ztk_service_call(svc[A], read_count, &log), 2);
+  /* watched while running */
+  assert_int_equal(ztk_service_watch_fd(svc[A], p[0], on_readable, &log), 0);
+  assert_true(wait_reads(svc[A], &log, 3));
+  assert_int_equal(ztk_service_stop(svc[A]), 0);
+  close(p[0]);
+  close(p[1]);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -598,6 +663,7 @@ int main(void)
     cmocka_unit_test_setup_teardown(test_home_directory, setup_net, teardown_net),
     cmocka_unit_test_setup_teardown(test_memory_store, setup_net, teardown_net),
     cmocka_unit_test_setup_teardown(test_hooks_and_call, setup_net, teardown_net),
+    cmocka_unit_test_setup_teardown(test_watched_fd, setup_net, teardown_net),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
