@@ -329,15 +329,23 @@ static int sync_public(state_dir *d, const ztk_identity *id, char *err, size_t c
   return rc ? say(err, cap, rc, "%s", d->base.problem) : 0;
 }
 
+/* Reads a singleton object the user may have placed (identity, planet) and its path. */
+static int read_singleton(state_dir *d, ztk_state_type type, size_t max, char *path,
+                          uint8_t **data, size_t *len, char *err, size_t cap)
+{
+  static const uint64_t zero[2] = {0, 0};
+  object_path(d, type, zero, path, PATH_MAX);
+  return read_user_file(path, data, len, max, err, cap);
+}
+
 static int check_identity(state_dir *d, char *err, size_t cap)
 {
   char path[PATH_MAX];
   uint8_t *data;
   size_t len;
   ztk_identity id;
-  static const uint64_t zero[2] = {0, 0};
-  object_path(d, ZTK_STATE_IDENTITY_SECRET, zero, path, sizeof path);
-  int rc = read_user_file(path, &data, &len, IDENTITY_FILE_MAX, err, cap);
+  int rc = read_singleton(d, ZTK_STATE_IDENTITY_SECRET, IDENTITY_FILE_MAX, path, &data, &len,
+                          err, cap);
   if (rc || !data)
     return rc;
   rc = ztk_identity_from_string(&id, (const char *)data); /* read_file NUL-terminates */
@@ -362,9 +370,7 @@ static int check_planet(state_dir *d, char *err, size_t cap)
   uint8_t *data;
   size_t len;
   ztk_world w;
-  static const uint64_t zero[2] = {0, 0};
-  object_path(d, ZTK_STATE_PLANET, zero, path, sizeof path);
-  int rc = read_user_file(path, &data, &len, ZTK_WORLD_MAX_LEN, err, cap);
+  int rc = read_singleton(d, ZTK_STATE_PLANET, ZTK_WORLD_MAX_LEN, path, &data, &len, err, cap);
   if (rc || !data)
     return rc;
   rc = ztk_world_parse(&w, data, len);

@@ -22,6 +22,7 @@
 #include "runtime/state_dir.h"
 #include "runtime/state_mem.h"
 #include "tests/support/testnet.h"
+#include "tests/support/tmpdir.h"
 
 #define ONLINE_TIMEOUT_MS 20000
 #define MAX_RECS 512
@@ -359,39 +360,6 @@ static void test_lifecycle_errors(void **state)
 
 static char home[256];
 
-static void rm_home(void)
-{
-  char cmd[300];
-  snprintf(cmd, sizeof cmd, "rm -rf '%s'", home);
-  assert_int_equal(system(cmd), 0);
-}
-
-static bool home_has(const char *rel, mode_t *mode)
-{
-  char p[PATH_MAX];
-  struct stat st;
-  snprintf(p, sizeof p, "%s/%s", home, rel);
-  if (stat(p, &st) != 0)
-    return false;
-  if (mode)
-    *mode = st.st_mode & 0777;
-  return true;
-}
-
-static void put_home_file(const char *rel, const void *data, size_t len)
-{
-  char p[PATH_MAX];
-  snprintf(p, sizeof p, "%s/%s", home, rel);
-  char *slash = strrchr(p, '/');
-  *slash = 0;
-  mkdir(p, 0700); /* moons.d/ may not exist yet */
-  *slash = '/';
-  FILE *f = fopen(p, "wb");
-  assert_non_null(f);
-  assert_int_equal(fwrite(data, 1, len, f), len);
-  fclose(f);
-}
-
 static ztk_service *home_service(bool with_planet)
 {
   ztk_service_config cfg;
@@ -410,17 +378,16 @@ static void test_home_directory(void **state)
 {
   mode_t mode;
   char peer_file[64], err[320];
-  snprintf(home, sizeof home, "/tmp/ztk-svc-XXXXXX");
-  assert_non_null(mkdtemp(home));
+  td_make(home, sizeof home, "ztk-svc");
   ztk_service *s = home_service(true);
   assert_int_equal(ztk_service_start(s), 0);
   ztk_address addr = address_of(s);
-  assert_true(home_has("identity.secret", &mode));
+  assert_true(td_exists(home, "identity.secret", &mode));
   assert_int_equal(mode, 0600);
-  assert_true(home_has("identity.public", &mode));
+  assert_true(td_exists(home, "identity.public", &mode));
   assert_int_equal(ztk_service_stop(s), 0);
   snprintf(peer_file, sizeof peer_file, "peers.d/%010llx.peer", (unsigned long long)ids[ROOT].address);
-  assert_true(home_has(peer_file, NULL)); /* the node saved its root peer when freed */
+  assert_true(td_exists(home, peer_file, NULL)); /* the node saved its root peer when freed */
   assert_int_equal(ztk_service_start(s), 0);
   assert_int_equal(address_of(s), addr);
   assert_int_equal(ztk_service_stop(s), 0);
@@ -431,7 +398,7 @@ static void test_home_directory(void **state)
   uint8_t other[ZTK_WORLD_MAX_LEN], moon[ZTK_WORLD_MAX_LEN];
   size_t other_len, moon_len;
   build_planet(0xdec0de77, &ids[ROOT], root_port, other, &other_len);
-  put_home_file("planet", other, other_len);
+  td_write(home, "planet", other, other_len);
   ztk_world w;
   assert_true(ztk_world_parse(&w, other, other_len) > 0);
   w.type = ZTK_WORLD_MOON;
@@ -443,7 +410,7 @@ static void test_home_directory(void **state)
   moon_len = wr.len;
   char moon_file[64];
   snprintf(moon_file, sizeof moon_file, "moons.d/%016llx.moon", (unsigned long long)w.id);
-  put_home_file(moon_file, moon, moon_len);
+  td_write(home, moon_file, moon, moon_len);
   ztk_service_free(s);
   s = home_service(false);
   assert_int_equal(ztk_service_start(s), 0);
@@ -456,13 +423,13 @@ static void test_home_directory(void **state)
   assert_int_equal(ztk_service_stop(s), 0);
 
   /* A damaged identity stops the start with a clear error instead of a new identity. */
-  put_home_file("identity.secret", "garbage", 7);
+  td_write(home, "identity.secret", "garbage", 7);
   assert_true(ztk_service_start(s) < 0);
   ztk_service_error(s, err, sizeof err);
   assert_non_null(strstr(err, "identity.secret is not a valid identity"));
   assert_false(ztk_service_running(s));
   ztk_service_free(s);
-  rm_home();
+  td_remove(home);
 }
 
 /* ---- the in-memory store owned by the caller ---- */

@@ -10,55 +10,40 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "runtime/files.h"
 #include "runtime/state_dir.h"
 #include "runtime/state_mem.h"
 #include "tests/support/testnet.h"
+#include "tests/support/tmpdir.h"
 
 static char home[256];
 
 static int make_home(void **state)
 {
-  snprintf(home, sizeof home, "/tmp/ztk-state-XXXXXX");
-  assert_non_null(mkdtemp(home));
+  td_make(home, sizeof home, "ztk-state");
   return 0;
 }
 
 static int remove_home(void **state)
 {
-  char cmd[PATH_MAX + 16];
-  snprintf(cmd, sizeof cmd, "rm -rf '%s'", home);
-  assert_int_equal(system(cmd), 0);
+  td_remove(home);
   return 0;
 }
 
-static void path_of(char *out, size_t cap, const char *rel)
-{
-  snprintf(out, cap, "%s/%s", home, rel);
-}
+static void path_of(char *out, size_t cap, const char *rel) { td_path(out, cap, home, rel); }
 
 static void write_rel(const char *rel, const void *data, size_t len)
 {
-  char p[PATH_MAX];
-  path_of(p, sizeof p, rel);
-  assert_int_equal(ztk_write_file_atomic(p, data, len, 0644), 0);
+  td_write(home, rel, data, len);
 }
 
 static mode_t mode_of(const char *rel)
 {
-  char p[PATH_MAX];
-  struct stat st;
-  path_of(p, sizeof p, rel);
-  assert_int_equal(stat(p, &st), 0);
-  return st.st_mode & 0777;
+  mode_t m = 0;
+  assert_true(td_exists(home, rel, &m));
+  return m;
 }
 
-static bool exists(const char *rel)
-{
-  char p[PATH_MAX];
-  path_of(p, sizeof p, rel);
-  return access(p, F_OK) == 0;
-}
+static bool exists(const char *rel) { return td_exists(home, rel, NULL); }
 
 static const uint64_t zero[2] = {0, 0};
 

@@ -265,6 +265,20 @@ int cli_start(node_cli *cli, bool force_upstream)
   return CLI_OK;
 }
 
+int cli_start_as(node_cli *cli, bool force_upstream,
+                 void (*on_event)(node_cli *cli, const ztk_event *ev), void *cmd,
+                 ztk_node_status *st, char addr[11])
+{
+  cli->on_event = on_event;
+  cli->cmd = cmd;
+  int rc = cli_start(cli, force_upstream);
+  if (rc)
+    return rc;
+  ztk_service_status(cli->svc, st);
+  cli_format_address(st->address, addr);
+  return CLI_OK;
+}
+
 void cli_stop(node_cli *cli)
 {
   ztk_service_free(cli->svc); /* stops first: the last events are delivered */

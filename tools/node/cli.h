@@ -48,6 +48,11 @@ bool cli_sleep(int ms);
  * CLI_ERROR on failure, CLI_OK otherwise. */
 int cli_start(node_cli *cli, bool force_upstream);
 
+/* cli_start with an event handler and its state, then the node's status and address text. */
+int cli_start_as(node_cli *cli, bool force_upstream,
+                 void (*on_event)(node_cli *cli, const ztk_event *ev), void *cmd,
+                 ztk_node_status *st, char addr[11]);
+
 /* Stops and frees the service (if started). */
 void cli_stop(node_cli *cli);
 

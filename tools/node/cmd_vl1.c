@@ -123,15 +123,11 @@ static int cmd_root(node_cli *cli, int argc, char **argv)
   static root_state state;
   if (argc > 1)
     return cli_usage_error(cli, argv[0], "unexpected argument '%s'", argv[1]);
-  cli->on_event = root_event;
-  cli->cmd = &state;
-  int rc = cli_start(cli, true);
-  if (rc)
-    return rc;
   ztk_node_status st;
   char addr[11];
-  ztk_service_status(cli->svc, &st);
-  cli_format_address(st.address, addr);
+  int rc = cli_start_as(cli, true, root_event, &state, &st, addr);
+  if (rc)
+    return rc;
   int port = ztk_service_port(cli->svc);
   if (cli->json)
     cli_emit_json(json_pack("{s:s, s:s, s:i, s:s, s:b}", "event", "start", "address", addr,
@@ -422,15 +418,11 @@ static int cmd_listen(node_cli *cli, int argc, char **argv)
     if (r == 0)
       return cli_usage_error(cli, argv[0], "unexpected argument '%s'", argv[i]);
   }
-  cli->on_event = listen_event;
-  cli->cmd = &l;
-  int rc = cli_start(cli, false);
-  if (rc)
-    return rc;
   ztk_node_status st;
   char addr[11];
-  ztk_service_status(cli->svc, &st);
-  cli_format_address(st.address, addr);
+  int rc = cli_start_as(cli, false, listen_event, &l, &st, addr);
+  if (rc)
+    return rc;
   if (cli->json)
     cli_emit_json(json_pack("{s:s, s:s, s:i}", "event", "listening", "address", addr, "port",
                             ztk_service_port(cli->svc)));
