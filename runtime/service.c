@@ -435,22 +435,27 @@ static int start_locked(ztk_service *s)
 
 int ztk_service_start(ztk_service *s)
 {
-  if (!s)
+  if (!s || (s->cfg.event && ztk_evqueue_is_current(&s->events)))
     return ZTK_EINVAL;
   pthread_mutex_lock(&s->life);
   pthread_mutex_lock(&s->lock);
   int rc = ZTK_ESTATE;
+  bool events = false;
   if (!s->running) {
-    rc = start_locked(s);
-    if (!rc && s->cfg.event)
-      rc = ztk_evqueue_start(&s->events);
-    if (!rc && (rc = start_thread(s)) != 0 && s->cfg.event)
-      ztk_evqueue_stop(&s->events);
+    /* events flow from the node's creation on, also those of a start that fails */
+    rc = s->cfg.event ? ztk_evqueue_start(&s->events) : 0;
+    events = !rc && s->cfg.event;
+    if (!rc)
+      rc = start_locked(s);
+    if (!rc)
+      rc = start_thread(s);
     if (rc)
       teardown(s);
     s->running = !rc;
   }
   pthread_mutex_unlock(&s->lock);
+  if (rc && events)
+    ztk_evqueue_stop(&s->events);
   pthread_mutex_unlock(&s->life);
   return rc;
 }
@@ -484,8 +489,8 @@ int ztk_service_stop(ztk_service *s)
 
 void ztk_service_free(ztk_service *s)
 {
-  if (!s)
-    return;
+  if (!s || (s->cfg.event && ztk_evqueue_is_current(&s->events)))
+    return; /* never from the callback thread: it would free what it runs on */
   ztk_service_stop(s);
   if (s->cfg.event)
     ztk_evqueue_destroy(&s->events);

@@ -4,7 +4,8 @@
  *
  * Every function here is thread-safe: each takes the service lock (the node itself is not
  * thread-safe). The event callback runs on the callback thread without the lock held, so it may
- * call any function here except ztk_service_stop() and ztk_service_free(). */
+ * call any function here except ztk_service_start(), ztk_service_stop() and ztk_service_free()
+ * (which refuse: they wait for that thread). */
 #ifndef ZTKIT_SERVICE_H
 #define ZTKIT_SERVICE_H
 
@@ -53,7 +54,7 @@ ZTK_API void ztk_service_config_init(ztk_service_config *cfg);
 ZTK_API int ztk_service_new(ztk_service **out, const ztk_service_config *cfg);
 
 /* Opens the state, creates the node, binds UDP and starts the threads. Returns 0 or one of:
- * ZTK_ESTATE (already running), ZTK_EIO / ZTK_EID_* / ZTK_EWORLD_* (state: see
+ * ZTK_ESTATE (already running), ZTK_EINVAL (called from the callback thread), ZTK_EIO / ZTK_EID_* / ZTK_EWORLD_* (state: see
  * ztk_service_error()), ZTK_EEXIST (port in use), ZTK_ESOCK, ZTK_ENOMEM. */
 ZTK_API int ztk_service_start(ztk_service *svc);
 

@@ -42,8 +42,8 @@ typedef struct sink {
   pthread_mutex_t m;
   rec r[MAX_RECS];
   int n;
-  ztk_service *stop_from_callback; /* if set: call ztk_service_stop on NODE_UP */
-  int stop_rc;
+  ztk_service *stop_from_callback; /* if set: call ztk_service_stop/start on NODE_UP */
+  int stop_rc, start_rc;
 } sink;
 
 static void on_event(void *user, const ztk_event *ev)
@@ -51,8 +51,10 @@ static void on_event(void *user, const ztk_event *ev)
   sink *k = user;
   if (ev->type == ZTK_EVENT_TRACE)
     fprintf(stderr, "[%p] %.*s\n", user, (int)ev->len, (const char *)ev->data);
-  if (ev->type == ZTK_EVENT_NODE_UP && k->stop_from_callback)
+  if (ev->type == ZTK_EVENT_NODE_UP && k->stop_from_callback) {
     k->stop_rc = ztk_service_stop(k->stop_from_callback);
+    k->start_rc = ztk_service_start(k->stop_from_callback);
+  }
   pthread_mutex_lock(&k->m);
   if (k->n < MAX_RECS && ev->type != ZTK_EVENT_TRACE) {
     rec *r = &k->r[k->n++];
@@ -333,6 +335,7 @@ static void test_lifecycle_errors(void **state)
   assert_int_equal(ztk_service_start(svc[A]), 0);
   assert_int_equal(ztk_service_stop(svc[A]), 0);
   assert_int_equal(sinks[A].stop_rc, ZTK_EINVAL);
+  assert_int_equal(sinks[A].start_rc, ZTK_EINVAL);
   sinks[A].stop_from_callback = NULL;
   /* the port is taken: a clear error */
   start_service(ROOT, true);
