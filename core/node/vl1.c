@@ -323,6 +323,21 @@ static void ok_whois(incoming *in, ztk_rd *r)
     ztk_peer_arrived(in->n, in->now, p);
 }
 
+/* Tells the host an ECHO came back (keepalive probes too: their payload is empty), and how. */
+static void ok_echo(incoming *in, ztk_rd *r)
+{
+  ztk_event ev;
+  ztk_vl1_received(in->n, in->now, in->peer, in->sock, in->from, in->hops, ZTK_VERB_OK, false);
+  memset(&ev, 0, sizeof ev);
+  ev.type = ZTK_EVENT_ECHO_REPLY;
+  ev.peer = in->peer->id.address;
+  ev.len = ztk_rd_left(r);
+  ev.data = ev.len ? ztk_rd_take(r, ev.len) : NULL;
+  ev.hops = in->hops;
+  ztk_inaddr_to_sockaddr(in->from, &ev.addr);
+  ztk_node_emit(in->n, &ev);
+}
+
 static void do_ok(incoming *in)
 {
   ztk_ok_header oh;
@@ -341,6 +356,9 @@ static void do_ok(incoming *in)
     return;
   case ZTK_VERB_WHOIS:
     ok_whois(in, &r);
+    return;
+  case ZTK_VERB_ECHO:
+    ok_echo(in, &r);
     return;
   default:
     ztk_vl1_received(in->n, in->now, in->peer, in->sock, in->from, in->hops, ZTK_VERB_OK, false);

@@ -42,6 +42,8 @@ typedef enum ztk_event_type {
   ZTK_EVENT_PATH_ALIVE = 14,        /* a path that had gone quiet is heard from again */
   ZTK_EVENT_PATH_DEAD = 15,         /* a path expired */
   ZTK_EVENT_USER_MESSAGE = 20,      /* USER_MESSAGE received: peer, user_type, data/len */
+  ZTK_EVENT_ECHO_REPLY = 21,        /* OK(ECHO) to one of our ECHOs: peer, data/len (the echoed
+                                       payload), hops (0: it came over a direct path), addr */
   ZTK_EVENT_NETWORK_REQUESTING_CONFIG = 30,
   ZTK_EVENT_NETWORK_OK = 31,        /* a config was received and applied (also on updates) */
   ZTK_EVENT_NETWORK_ACCESS_DENIED = 32,
@@ -63,8 +65,10 @@ typedef struct ztk_event {
   struct sockaddr_storage addr;  /* path events: the path; address/route events: the address */
   struct sockaddr_storage via;   /* route events: gateway (AF_UNSPEC when on-link) */
   uint64_t user_type;            /* USER_MESSAGE type id */
-  const void *data;              /* USER_MESSAGE payload or TRACE text; valid during the call */
+  const void *data;              /* USER_MESSAGE/ECHO_REPLY payload or TRACE text; valid during
+                                    the call */
   size_t len;
+  unsigned hops;                 /* ECHO_REPLY: relays the reply passed through (0 = direct) */
 } ztk_event;
 
 /* ---- persistent state -------------------------------------------------------------------- */

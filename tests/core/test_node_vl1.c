@@ -105,10 +105,13 @@ static void test_echo_and_fragments(void **state)
 
   ztk_node_counters_get(tn.h[A].node, &ac);
   uint64_t ok_before = ac.rx_verb[ZTK_VERB_OK];
+  int replies_before = tn.h[A].events[ZTK_EVENT_ECHO_REPLY];
   assert_int_equal(ztk_node_echo(tn.h[A].node, tn.now, addr(B), "ping", 4), 0);
   tn_run(&tn, 1000);
   ztk_node_counters_get(tn.h[A].node, &ac);
   assert_true(ac.rx_verb[ZTK_VERB_OK] > ok_before);
+  assert_true(tn.h[A].events[ZTK_EVENT_ECHO_REPLY] > replies_before);
+  assert_int_equal(tn.h[A].last_event_peer[ZTK_EVENT_ECHO_REPLY], addr(B));
 }
 
 /* Captures the last datagram A sends to B for the bad-packet tests. */
