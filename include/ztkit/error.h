@@ -59,7 +59,9 @@ extern "C" {
   X(ZTK_ENET_RULES, -67, "network: malformed rule table")                              \
   X(ZTK_EJSON, -70, "json: malformed document")                                        \
   X(ZTK_EJSON_FIELD, -71, "json: bad field")                                           \
-  X(ZTK_ESOCK, -80, "socket: error")
+  X(ZTK_ESOCK, -80, "socket: error")                                                   \
+  X(ZTK_ECTL_RECORD, -90, "controller: corrupt database record")                       \
+  X(ZTK_ECTL_VERSION, -91, "controller: database record of an unsupported version")
 
 enum ztk_error {
 #define ZTK_ERROR_ENUM(name, value, msg) name = value,
