@@ -9,7 +9,7 @@
 #include "core/identity/identity.h"
 #include "core/packet/packet.h"
 
-#define NWID 0x89419d3fcd7cda1full
+#define NWID CR_NWID
 #define T_CREATE 1795314236798ll
 #define T_DENIED 1795314248606ll
 #define T_AUTH_ALICE 1795314253298ll
@@ -36,64 +36,7 @@ static int teardown(void **state)
   return 0;
 }
 
-typedef struct fixture {
-  ctlrec rec;
-  ztk_ctl_io io;
-  ztk_ctl *c;
-  char meta_buf[ZTK_DICT_METADATA_CAP];
-  ztk_dict meta;
-} fixture;
-
-static fixture *fx_new(void)
-{
-  fixture *f = calloc(1, sizeof *f);
-  assert_non_null(f);
-  cr_init(&f->rec, 1, &f->io, true);
-  assert_int_equal(ztk_ctl_new(&f->c, &ctl, &f->io, T_CREATE), 0);
-  cr_meta(&f->meta, f->meta_buf, 1, NULL, NULL);
-  return f;
-}
-
-static void fx_free(fixture *f)
-{
-  ztk_ctl_free(f->c);
-  cr_free(&f->rec);
-  free(f);
-}
-
-/* Creates vectornet as the live POST did, after edit (optional) changed it. */
-static void fx_network(fixture *f, void (*edit)(ztk_ctl_network *))
-{
-  ztk_ctl_network n, saved;
-  cr_vectornet(&n);
-  if (edit)
-    edit(&n);
-  memset(&saved, 0, sizeof saved);
-  assert_int_equal(ztk_ctl_network_put(f->c, T_CREATE, &n, &saved), 0);
-  assert_true(saved.revision == 1);
-  assert_true(saved.creation_time == T_CREATE);
-  ztk_ctl_network_free(&n);
-  ztk_ctl_network_free(&saved);
-}
-
-static void fx_authorize(fixture *f, const ztk_identity *id, int64_t now, bool yes)
-{
-  ztk_ctl_member m;
-  memset(&m, 0, sizeof m);
-  if (ztk_ctl_member_get(f->c, NWID, id->address, &m))
-    ztk_ctl_member_init(&m, NWID, id->address);
-  ztk_ctl_member_set_authorized(&m, yes, now);
-  assert_int_equal(ztk_ctl_member_put(f->c, now, &m, NULL), 0);
-  ztk_ctl_member_free(&m);
-}
-
-static void fx_member(fixture *f, const ztk_identity *id, ztk_ctl_member *m)
-{
-  memset(m, 0, sizeof *m);
-  assert_int_equal(ztk_ctl_member_get(f->c, NWID, id->address, m), 0);
-}
-
-static const cr_event *only(fixture *f, char kind)
+static const cr_event *only(cr_fixture *f, char kind)
 {
   assert_int_equal(f->rec.n_events, 1);
   assert_int_equal(f->rec.ev[0].kind, kind);
@@ -154,8 +97,8 @@ static void test_live_metadata(void **state)
 static void test_live_session(void **state)
 {
   (void)state;
-  fixture *f = fx_new();
-  fx_network(f, NULL);
+  cr_fixture *f = cr_fx_new(T_CREATE);
+  cr_fx_network(f, T_CREATE, NULL);
   /* First requests: not authorized; the members are created with their identities. */
   ztk_ctl_request(f->c, T_DENIED, NWID, &alice, &f->meta, 0x30b425d7f0594381ull);
   const cr_event *e = only(f, 'E');
@@ -167,16 +110,16 @@ static void test_live_session(void **state)
   assert_int_equal(only(f, 'E')->to, bob.address);
   cr_clear(&f->rec);
   ztk_ctl_member m;
-  fx_member(f, &alice, &m);
+  cr_fx_member(f, alice.address, &m);
   assert_true(m.revision == 1 && m.creation_time == T_DENIED && !m.authorized);
   assert_true(m.has_identity && ztk_identity_same(&m.identity, &alice));
   assert_true(m.v_major == -1 && m.ip_count == 0);
   ztk_ctl_member_free(&m);
   /* Authorized through the API: no push (no authorized request yet). */
-  fx_authorize(f, &alice, T_AUTH_ALICE, true);
-  fx_authorize(f, &bob, T_AUTH_BOB, true);
+  cr_fx_authorize(f, alice.address, T_AUTH_ALICE, true);
+  cr_fx_authorize(f, bob.address, T_AUTH_BOB, true);
   assert_int_equal(f->rec.n_events, 0);
-  fx_member(f, &alice, &m);
+  cr_fx_member(f, alice.address, &m);
   assert_true(m.revision == 2 && m.last_authorized_time == T_AUTH_ALICE);
   assert_string_equal(m.last_auth_type, "api");
   ztk_ctl_member_free(&m);
@@ -187,7 +130,7 @@ static void test_live_session(void **state)
   assert_true(f->rec.ev[1].kind == 'C' && f->rec.ev[1].request_id == 0);
   expect_live_dictionary(f->rec.ev[0].nc);
   assert_int_equal(ztk_netconf_check(f->rec.ev[1].nc, NWID, alice.address), 0);
-  fx_member(f, &alice, &m);
+  cr_fx_member(f, alice.address, &m);
   assert_true(m.revision == 3 && m.ip_count == 1);
   expect_ip(&m.ips[0], "10.147.17.33/0");
   assert_true(m.v_major == 1 && m.v_minor == 14 && m.v_rev == 1 && m.v_proto == 12);
@@ -206,38 +149,38 @@ static void test_live_session(void **state)
   assert_int_equal(f->rec.n_events, 0);
   ztk_ctl_request(f->c, T_CONFIG + 65000, NWID, &alice, &f->meta, 2);
   assert_int_equal(only(f, 'C')->request_id, 2);
-  fx_member(f, &alice, &m);
+  cr_fx_member(f, alice.address, &m);
   assert_true(m.revision == 3);
   ztk_ctl_member_free(&m);
-  fx_free(f);
+  cr_fx_free(f);
 }
 
 static void test_not_ours_and_not_found(void **state)
 {
   (void)state;
-  fixture *f = fx_new();
+  cr_fixture *f = cr_fx_new(T_CREATE);
   ztk_ctl_request(f->c, T_CONFIG, 0x1122334455000001ull, &alice, &f->meta, 7);
   assert_int_equal(f->rec.n_events, 0);
   ztk_ctl_request(f->c, T_CONFIG, NWID, &alice, &f->meta, 7);
   const cr_event *e = only(f, 'E');
   assert_int_equal(e->code, ZTK_PROTO_ERR_OBJ_NOT_FOUND);
   assert_true(e->nwid == NWID && e->request_id == 7);
-  fx_free(f);
+  cr_fx_free(f);
 }
 
 static void test_identity_collision(void **state)
 {
   (void)state;
-  fixture *f = fx_new();
-  fx_network(f, NULL);
+  cr_fixture *f = cr_fx_new(T_CREATE);
+  cr_fx_network(f, T_CREATE, NULL);
   ztk_ctl_request(f->c, T_CONFIG, NWID, &alice, &f->meta, 1);
-  fx_authorize(f, &alice, T_CONFIG, true);
+  cr_fx_authorize(f, alice.address, T_CONFIG, true);
   cr_clear(&f->rec);
   ztk_identity fake = bob;
   fake.address = alice.address; /* same address, another key */
   ztk_ctl_request(f->c, T_CONFIG + 5000, NWID, &fake, &f->meta, 2);
   assert_int_equal(only(f, 'E')->code, ZTK_PROTO_ERR_NETWORK_ACCESS_DENIED);
-  fx_free(f);
+  cr_fx_free(f);
 }
 
 static void make_public(ztk_ctl_network *n) { n->is_private = false; }
@@ -245,20 +188,20 @@ static void make_public(ztk_ctl_network *n) { n->is_private = false; }
 static void test_public_network(void **state)
 {
   (void)state;
-  fixture *f = fx_new();
-  fx_network(f, make_public);
+  cr_fixture *f = cr_fx_new(T_CREATE);
+  cr_fx_network(f, T_CREATE, make_public);
   ztk_ctl_request(f->c, T_CONFIG, NWID, &alice, &f->meta, 1);
   /* the new member record is a change: pushed right after the answer, as 1.14.1 does */
   assert_int_equal(cr_count(&f->rec, 'C'), 2);
   assert_true(cr_nth(&f->rec, 'C', 1)->request_id == 0);
   assert_int_equal(cr_nth(&f->rec, 'C', 0)->nc->type, ZTK_NETWORK_PUBLIC);
   ztk_ctl_member m;
-  fx_member(f, &alice, &m);
+  cr_fx_member(f, alice.address, &m);
   assert_true(m.authorized && m.last_authorized_time == T_CONFIG);
   assert_string_equal(m.last_auth_type, "public");
   assert_string_equal(m.last_auth_credential, "");
   ztk_ctl_member_free(&m);
-  fx_free(f);
+  cr_fx_free(f);
 }
 
 static void add_tokens(ztk_ctl_network *n)
@@ -270,8 +213,8 @@ static void add_tokens(ztk_ctl_network *n)
 static void test_tokens(void **state)
 {
   (void)state;
-  fixture *f = fx_new();
-  fx_network(f, add_tokens);
+  cr_fixture *f = cr_fx_new(T_CREATE);
+  cr_fx_network(f, T_CREATE, add_tokens);
   char buf[ZTK_DICT_METADATA_CAP];
   ztk_dict d;
   static const struct {
@@ -287,7 +230,7 @@ static void test_tokens(void **state)
     ztk_ctl_request(f->c, T_CONFIG + 2000 * i, NWID, &who, &d, 1 + i);
     assert_int_equal(cr_count(&f->rec, 'C'), cases[i].ok ? 2 : 0); /* answer + push */
     ztk_ctl_member m;
-    fx_member(f, &who, &m);
+    cr_fx_member(f, who.address, &m);
     assert_int_equal(m.authorized, cases[i].ok);
     if (cases[i].ok) {
       assert_string_equal(m.last_auth_type, "token");
@@ -301,7 +244,7 @@ static void test_tokens(void **state)
   cr_meta(&d, buf, 1, "a", "token:until");
   ztk_ctl_request(f->c, T_CONFIG + 20000, NWID, &alice, &d, 99);
   assert_int_equal(only(f, 'E')->code, ZTK_PROTO_ERR_NETWORK_ACCESS_DENIED);
-  fx_free(f);
+  cr_fx_free(f);
 }
 
 static void enable_sso(ztk_ctl_network *n) { n->sso_enabled = true; }
@@ -309,21 +252,21 @@ static void enable_sso(ztk_ctl_network *n) { n->sso_enabled = true; }
 static void test_sso(void **state)
 {
   (void)state;
-  fixture *f = fx_new();
-  fx_network(f, enable_sso);
-  fx_authorize(f, &alice, T_CONFIG, true);
+  cr_fixture *f = cr_fx_new(T_CREATE);
+  cr_fx_network(f, T_CREATE, enable_sso);
+  cr_fx_authorize(f, alice.address, T_CONFIG, true);
   ztk_ctl_request(f->c, T_CONFIG, NWID, &alice, &f->meta, 1);
   assert_int_equal(only(f, 'E')->code, ZTK_PROTO_ERR_NETWORK_AUTHENTICATION_REQUIRED);
   cr_clear(&f->rec);
   ztk_ctl_member m;
-  fx_member(f, &alice, &m);
+  cr_fx_member(f, alice.address, &m);
   m.auth_expiry = T_CONFIG + 100000;
   assert_int_equal(ztk_ctl_member_put(f->c, T_CONFIG, &m, NULL), 0);
   ztk_ctl_request(f->c, T_CONFIG + 5000, NWID, &alice, &f->meta, 2);
   const ztk_netconf *nc = cr_nth(&f->rec, 'C', 0)->nc;
   assert_true(nc->sso_enabled && nc->auth_expiry == (uint64_t)(T_CONFIG + 100000));
   ztk_ctl_member_free(&m);
-  fx_member(f, &alice, &m);
+  cr_fx_member(f, alice.address, &m);
   m.auth_expiry = 0;
   m.sso_exempt = true;
   assert_int_equal(ztk_ctl_member_put(f->c, T_CONFIG + 6000, &m, NULL), 0);
@@ -331,7 +274,7 @@ static void test_sso(void **state)
   ztk_ctl_request(f->c, T_CONFIG + 10000, NWID, &alice, &f->meta, 3);
   assert_int_equal(only(f, 'C')->request_id, 3);
   ztk_ctl_member_free(&m);
-  fx_free(f);
+  cr_fx_free(f);
 }
 
 static void caps_and_tags(ztk_ctl_network *n)
@@ -356,8 +299,8 @@ static void caps_and_tags(ztk_ctl_network *n)
 static void test_capabilities_and_tags(void **state)
 {
   (void)state;
-  fixture *f = fx_new();
-  fx_network(f, caps_and_tags);
+  cr_fixture *f = cr_fx_new(T_CREATE);
+  cr_fx_network(f, T_CREATE, caps_and_tags);
   ztk_ctl_request(f->c, T_CONFIG, NWID, &alice, &f->meta, 1);
   const ztk_netconf *nc = cr_nth(&f->rec, 'C', 0)->nc;
   assert_int_equal(nc->cap_count, 1);
@@ -369,7 +312,7 @@ static void test_capabilities_and_tags(void **state)
   assert_true(nc->tags[0].id == 5 && nc->tags[0].value == 7);
   assert_int_equal(ztk_tag_verify(&nc->tags[0], &ctl), 0);
   ztk_ctl_member m;
-  fx_member(f, &alice, &m);
+  cr_fx_member(f, alice.address, &m);
   assert_int_equal(m.cap_count, 1);
   assert_int_equal(m.tag_count, 1);
   /* Granting cap 2 and tag 6 (ids below and above the default) */
@@ -394,7 +337,7 @@ static void test_capabilities_and_tags(void **state)
   nc = only(f, 'C')->nc;
   assert_true(nc->rule_count == 1 && nc->rules[0].t == ZTK_RULE_ACTION_ACCEPT);
   assert_int_equal(nc->cap_count + nc->tag_count, 0);
-  fx_free(f);
+  cr_fx_free(f);
 }
 
 static void trace_and_window(ztk_ctl_network *n)
@@ -412,9 +355,9 @@ static void trace_and_window(ztk_ctl_network *n)
 static void test_trace_window_and_bridges(void **state)
 {
   (void)state;
-  fixture *f = fx_new();
-  fx_network(f, trace_and_window);
-  fx_authorize(f, &alice, T_CONFIG, true);
+  cr_fixture *f = cr_fx_new(T_CREATE);
+  cr_fx_network(f, T_CREATE, trace_and_window);
+  cr_fx_authorize(f, alice.address, T_CONFIG, true);
   ztk_ctl_member b;
   ztk_ctl_member_init(&b, NWID, bob.address);
   b.active_bridge = true;
@@ -431,7 +374,7 @@ static void test_trace_window_and_bridges(void **state)
   assert_int_equal(ztk_coo_verify(&nc->coos[0], &ctl), 0);
   /* The member's trace target wins, with its own level. */
   ztk_ctl_member m;
-  fx_member(f, &alice, &m);
+  cr_fx_member(f, alice.address, &m);
   m.has_trace_target = true;
   m.trace_target = 0x99;
   m.trace_level = 30;
@@ -442,7 +385,7 @@ static void test_trace_window_and_bridges(void **state)
   nc = cr_nth(&f->rec, 'C', 0)->nc;
   assert_true(nc->trace_target == 0x99 && nc->trace_level == 30);
   ztk_ctl_member_free(&b);
-  fx_free(f);
+  cr_fx_free(f);
 }
 
 static void long_window(ztk_ctl_network *n)
@@ -454,12 +397,12 @@ static void long_window(ztk_ctl_network *n)
 static void test_window_maximum(void **state)
 {
   (void)state;
-  fixture *f = fx_new();
-  fx_network(f, long_window);
-  fx_authorize(f, &alice, T_CONFIG, true);
+  cr_fixture *f = cr_fx_new(T_CREATE);
+  cr_fx_network(f, T_CREATE, long_window);
+  cr_fx_authorize(f, alice.address, T_CONFIG, true);
   ztk_ctl_request(f->c, T_CONFIG, NWID, &alice, &f->meta, 1);
   assert_true(cr_nth(&f->rec, 'C', 0)->nc->ctmd == ZTK_CTMD_MAX);
-  fx_free(f);
+  cr_fx_free(f);
 }
 
 int main(void)

@@ -1,5 +1,7 @@
 #include "tests/support/ctlrec.h"
 
+#include "tests/support/netvec.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -177,4 +179,64 @@ void cr_meta(ztk_dict *d, char *buf, uint64_t revr, const char *extra_key, const
   ztk_config_request_meta_build(d, &m);
   if (extra_key)
     ztk_dict_add_str(d, extra_key, extra_value);
+}
+
+cr_fixture *cr_fx_new(int64_t now)
+{
+  cr_fixture *f = calloc(1, sizeof *f);
+  assert_non_null(f);
+  tv_live_identity("ctl", &f->ctl);
+  tv_live_public("alice", &f->alice);
+  tv_live_public("bob", &f->bob);
+  cr_init(&f->rec, 1, &f->io, true);
+  assert_int_equal(ztk_ctl_new(&f->c, &f->ctl, &f->io, now), 0);
+  cr_meta(&f->meta, f->meta_buf, 1, NULL, NULL);
+  return f;
+}
+
+void cr_fx_free(cr_fixture *f)
+{
+  ztk_ctl_free(f->c);
+  cr_free(&f->rec);
+  free(f);
+}
+
+void cr_fx_network(cr_fixture *f, int64_t now, void (*edit)(ztk_ctl_network *))
+{
+  ztk_ctl_network n, saved;
+  cr_vectornet(&n);
+  if (edit)
+    edit(&n);
+  memset(&saved, 0, sizeof saved);
+  assert_int_equal(ztk_ctl_network_put(f->c, now, &n, &saved), 0);
+  assert_true(saved.revision == 1);
+  assert_true(saved.creation_time == now);
+  ztk_ctl_network_free(&n);
+  ztk_ctl_network_free(&saved);
+}
+
+void cr_fx_authorize(cr_fixture *f, ztk_address a, int64_t now, bool yes)
+{
+  ztk_ctl_member m;
+  memset(&m, 0, sizeof m);
+  if (ztk_ctl_member_get(f->c, CR_NWID, a, &m))
+    ztk_ctl_member_init(&m, CR_NWID, a);
+  ztk_ctl_member_set_authorized(&m, yes, now);
+  assert_int_equal(ztk_ctl_member_put(f->c, now, &m, NULL), 0);
+  ztk_ctl_member_free(&m);
+}
+
+void cr_fx_member(cr_fixture *f, ztk_address a, ztk_ctl_member *m)
+{
+  memset(m, 0, sizeof *m);
+  assert_int_equal(ztk_ctl_member_get(f->c, CR_NWID, a, m), 0);
+}
+
+const cr_event *cr_last(const ctlrec *r, char kind)
+{
+  for (unsigned i = r->n_events; i-- > 0;)
+    if (r->ev[i].kind == kind)
+      return &r->ev[i];
+  fail_msg("no event '%c'", kind);
+  return NULL;
 }

@@ -10,6 +10,7 @@
 #include "core/controller/controller.h"
 #include "core/crypto/csprng.h"
 #include "core/network/config_request.h"
+#include "tests/support/vectors.h"
 
 #define CR_MAX_EVENTS 128
 #define CR_MAX_STATE 512
@@ -63,3 +64,27 @@ void cr_vectornet(ztk_ctl_network *n);
  * buf (ZTK_DICT_METADATA_CAP bytes); d becomes a view of it. extra_key/extra_value (optional)
  * are appended, e.g. "a" = "token:...". */
 void cr_meta(ztk_dict *d, char *buf, uint64_t revr, const char *extra_key, const char *extra_value);
+
+/* A controller signing as the live session's "ctl", with a recording io, 1.14.1's request
+ * metadata, and the live identities (alice and bob public). */
+typedef struct cr_fixture {
+  ctlrec rec;
+  ztk_ctl_io io;
+  ztk_ctl *c;
+  char meta_buf[ZTK_DICT_METADATA_CAP];
+  ztk_dict meta;
+  ztk_identity ctl, alice, bob;
+} cr_fixture;
+
+#define CR_NWID 0x89419d3fcd7cda1full
+
+cr_fixture *cr_fx_new(int64_t now);
+void cr_fx_free(cr_fixture *f);
+/* Creates vectornet at now, after edit (optional) changed it; asserts revision 1. */
+void cr_fx_network(cr_fixture *f, int64_t now, void (*edit)(ztk_ctl_network *));
+/* Sets a member's "authorized" as the API does (creating the member if needed). */
+void cr_fx_authorize(cr_fixture *f, ztk_address a, int64_t now, bool yes);
+/* A copy of a member of vectornet (asserts that it exists); free it with ztk_ctl_member_free. */
+void cr_fx_member(cr_fixture *f, ztk_address a, ztk_ctl_member *m);
+/* The last event of a kind (fails the test if none). */
+const cr_event *cr_last(const ctlrec *r, char kind);
