@@ -11,8 +11,8 @@
 
 typedef struct ztk_api_reply {
   int status;
-  json_t *doc;     /* the document of a 2xx reply */
-  char desc[200];  /* the description of an error reply */
+  json_t *doc;    /* the document of a 2xx reply */
+  char desc[200]; /* the description of an error reply */
 } ztk_api_reply;
 
 /* An incoming request as the handlers see it: body parsed for POST/PUT (an empty body is {});

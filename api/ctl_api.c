@@ -13,8 +13,8 @@ typedef void (*handler_fn)(const ztk_api_call *call, const uint64_t ids[2], ztk_
 static void controller_get(const ztk_api_call *call, const uint64_t ids[2], ztk_api_reply *r)
 {
   (void)ids;
-  ztk_api_ok(r, json_pack("{s:b,s:i,s:I,s:b}", "controller", 1, "apiVersion", API_VERSION,
-                          "clock", (json_int_t)call->now, "databaseReady", 1));
+  ztk_api_ok(r, json_pack("{s:b,s:i,s:I,s:b}", "controller", 1, "apiVersion", API_VERSION, "clock",
+                          (json_int_t)call->now, "databaseReady", 1));
 }
 
 static void network_list(const ztk_api_call *call, const uint64_t ids[2], ztk_api_reply *r)
@@ -43,9 +43,9 @@ static json_t *network_with_meta(ztk_ctl *ctl, uint64_t nwid)
   json_t *doc = ztk_ctl_network_to_json(&n);
   ztk_ctl_network_free(&n);
   ztk_ctl_network_counts(ctl, nwid, &total, &authorized);
-  if (doc && ztk_json_set(doc, "meta", json_pack("{s:I,s:I}", "totalMemberCount",
-                                                 (json_int_t)total, "authorizedMemberCount",
-                                                 (json_int_t)authorized)))
+  if (doc && ztk_json_set(doc, "meta",
+                          json_pack("{s:I,s:I}", "totalMemberCount", (json_int_t)total,
+                                    "authorizedMemberCount", (json_int_t)authorized)))
     doc = (json_decref(doc), NULL);
   return doc;
 }
@@ -98,8 +98,7 @@ static void network_create(const ztk_api_call *call, const uint64_t ids[2], ztk_
 }
 
 /* The legacy path /controller/network/<our address>______ */
-static void network_create_legacy(const ztk_api_call *call, const uint64_t ids[2],
-                                  ztk_api_reply *r)
+static void network_create_legacy(const ztk_api_call *call, const uint64_t ids[2], ztk_api_reply *r)
 {
   if (ids[0] != ztk_ctl_address(call->api->ctl))
     ztk_api_error(r, 400, "network id prefix: not this controller's address");
@@ -169,8 +168,7 @@ static json_t *member_doc(ztk_ctl *ctl, uint64_t nwid, ztk_address a, bool *auth
 }
 
 /* GET .../member: {"<address>": revision, ...}; the unstable path: documents and counts. */
-static void member_list_either(const ztk_api_call *call, uint64_t nwid, bool full,
-                               ztk_api_reply *r)
+static void member_list_either(const ztk_api_call *call, uint64_t nwid, bool full, ztk_api_reply *r)
 {
   ztk_address *addrs;
   unsigned n, authorized = 0;

@@ -101,8 +101,7 @@ int ztk_json_uint(const json_t *v, const char *field, uint64_t dflt, uint64_t ma
   return 0;
 }
 
-int ztk_json_int(const json_t *v, const char *field, int64_t dflt, int64_t *out,
-                 ztk_json_why *why)
+int ztk_json_int(const json_t *v, const char *field, int64_t dflt, int64_t *out, ztk_json_why *why)
 {
   bool neg;
   uint64_t mag;
@@ -141,8 +140,7 @@ int ztk_json_str(const json_t *v, const char *field, const char *dflt, char *out
     return ztk_json_fail(why, ZTK_EJSON_FIELD, field, "expected a string");
   }
   if (len >= cap || strlen(s) != len)
-    return ztk_json_fail(why, ZTK_EJSON_FIELD, field, "longer than %zu bytes or with NUL",
-                         cap - 1);
+    return ztk_json_fail(why, ZTK_EJSON_FIELD, field, "longer than %zu bytes or with NUL", cap - 1);
   memcpy(out, s, len + 1);
   return 0;
 }
@@ -168,7 +166,9 @@ int ztk_json_ip(const json_t *v, const char *field, int family, bool bits_ok, zt
   if (!s || ztk_inaddr_parse(out, s) || (family && out->family != family) ||
       (!bits_ok && strchr(s, '/')))
     return ztk_json_fail(why, ZTK_EJSON_FIELD, field, "expected an IP%s address%s",
-                         family == 4 ? "v4" : family == 6 ? "v6" : "",
+                         family == 4   ? "v4"
+                         : family == 6 ? "v6"
+                                       : "",
                          bits_ok ? " (with /bits)" : "");
   return 0;
 }

@@ -28,8 +28,7 @@ int ztk_json_fail(ztk_json_why *why, int code, const char *field, const char *fm
 int ztk_json_bool(const json_t *v, const char *field, bool dflt, bool *out, ztk_json_why *why);
 int ztk_json_uint(const json_t *v, const char *field, uint64_t dflt, uint64_t max, uint64_t *out,
                   ztk_json_why *why);
-int ztk_json_int(const json_t *v, const char *field, int64_t dflt, int64_t *out,
-                 ztk_json_why *why);
+int ztk_json_int(const json_t *v, const char *field, int64_t dflt, int64_t *out, ztk_json_why *why);
 /* A string of at most cap - 1 bytes without NUL into out. */
 int ztk_json_str(const json_t *v, const char *field, const char *dflt, char *out, size_t cap,
                  ztk_json_why *why);

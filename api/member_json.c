@@ -28,8 +28,8 @@ static json_t *tags_json(const ztk_ctl_member *m)
 {
   json_t *a = json_array();
   for (unsigned i = 0; a && i < m->tag_count; i++)
-    if (json_array_append_new(a, json_pack("[I,I]", (json_int_t)m->tags[i].id,
-                                           (json_int_t)m->tags[i].value)))
+    if (json_array_append_new(
+            a, json_pack("[I,I]", (json_int_t)m->tags[i].id, (json_int_t)m->tags[i].value)))
       a = (json_decref(a), NULL);
   return a;
 }
@@ -88,8 +88,7 @@ json_t *ztk_ctl_member_to_json(const ztk_ctl_member *m)
       ztk_json_set(o, "authenticationExpiryTime", json_integer(m->auth_expiry)) |
       ztk_json_set(o, "remoteTraceTarget", m->has_trace_target ? json_string(tt) : json_null()) |
       ztk_json_set(o, "remoteTraceLevel", json_integer(m->trace_level)) |
-      ztk_json_set(o, "objtype", json_string("member")) | put_versions(o, m) |
-      put_identity(o, m);
+      ztk_json_set(o, "objtype", json_string("member")) | put_versions(o, m) | put_identity(o, m);
   if (m->has_name)
     rc |= ztk_json_set(o, "name", json_string(m->name));
   if (rc) {
@@ -114,9 +113,9 @@ static int read_ips(ztk_ctl_member *m, const json_t *a, ztk_json_why *why)
       return ZTK_EJSON_FIELD;
     int rc = ztk_ctl_member_add_ip(m, &ip);
     if (rc)
-      return rc == ZTK_ENOMEM ? rc : ztk_json_fail(why, ZTK_EJSON_FIELD, "ipAssignments",
-                                                   "more than %d addresses",
-                                                   ZTK_CTL_MAX_MEMBER_IPS);
+      return rc == ZTK_ENOMEM ? rc
+                              : ztk_json_fail(why, ZTK_EJSON_FIELD, "ipAssignments",
+                                              "more than %d addresses", ZTK_CTL_MAX_MEMBER_IPS);
   }
   return 0;
 }
@@ -136,7 +135,7 @@ static int read_tags(ztk_ctl_member *m, const json_t *a, ztk_json_why *why)
   for (size_t i = 0; i < json_array_size(a); i++) {
     char b[FIELD_MAX];
     const json_t *t = json_array_get(a, i);
-    uint64_t id, value;
+    uint64_t id = 0, value = 0;
     snprintf(b, sizeof b, "tags[%zu]", i);
     if (!json_is_array(t) || json_array_size(t) != 2)
       return ztk_json_fail(why, ZTK_EJSON_FIELD, b, "expected [id, value]");
@@ -159,7 +158,7 @@ static int read_caps(ztk_ctl_member *m, const json_t *a, ztk_json_why *why)
   m->cap_count = 0;
   for (size_t i = 0; i < json_array_size(a); i++) {
     char b[FIELD_MAX];
-    uint64_t id;
+    uint64_t id = 0;
     snprintf(b, sizeof b, "capabilities[%zu]", i);
     if (ztk_json_uint(json_array_get(a, i), b, 0, UINT32_MAX, &id, why))
       return ZTK_EJSON_FIELD;
@@ -188,7 +187,7 @@ static int read_flags(ztk_ctl_member *m, const json_t *body, ztk_json_why *why)
 {
   const json_t *v;
   int rc = 0;
-  uint64_t u;
+  uint64_t u = 0;
   if ((v = json_object_get(body, "activeBridge")))
     rc |= ztk_json_bool(v, "activeBridge", false, &m->active_bridge, why);
   if (!rc && (v = json_object_get(body, "noAutoAssignIps")))
@@ -208,8 +207,7 @@ static int read_flags(ztk_ctl_member *m, const json_t *body, ztk_json_why *why)
   return rc ? ZTK_EJSON_FIELD : 0;
 }
 
-int ztk_ctl_member_apply_post(ztk_ctl_member *m, const json_t *body, int64_t now,
-                              ztk_json_why *why)
+int ztk_ctl_member_apply_post(ztk_ctl_member *m, const json_t *body, int64_t now, ztk_json_why *why)
 {
   if (!json_is_object(body))
     return ztk_json_fail(why, ZTK_EJSON_FIELD, "body", "expected an object");
@@ -235,7 +233,8 @@ static int read_identity(ztk_ctl_member *m, const json_t *doc, ztk_json_why *why
   if (!s || ztk_identity_from_string(&m->identity, s) || m->identity.has_private ||
       m->identity.address != m->address) {
     memset(&m->identity, 0, sizeof m->identity);
-    return ztk_json_fail(why, ZTK_EJSON_FIELD, "identity", "expected this member's public identity");
+    return ztk_json_fail(why, ZTK_EJSON_FIELD, "identity",
+                         "expected this member's public identity");
   }
   m->has_identity = true;
   return 0;
@@ -243,8 +242,8 @@ static int read_identity(ztk_ctl_member *m, const json_t *doc, ztk_json_why *why
 
 static int read_auth_record(ztk_ctl_member *m, const json_t *doc, ztk_json_why *why)
 {
-  int rc = ztk_json_bool(json_object_get(doc, "authorized"), "authorized", false, &m->authorized,
-                         why);
+  int rc =
+      ztk_json_bool(json_object_get(doc, "authorized"), "authorized", false, &m->authorized, why);
   if (!rc)
     rc = ztk_json_str(json_object_get(doc, "lastAuthorizedCredentialType"),
                       "lastAuthorizedCredentialType", "", m->last_auth_type,
@@ -261,19 +260,22 @@ static int read_auth_record(ztk_ctl_member *m, const json_t *doc, ztk_json_why *
 
 static int read_bookkeeping(ztk_ctl_member *m, const json_t *doc, ztk_json_why *why)
 {
-  static const char *const names[] = {"creationTime", "lastAuthorizedTime", "lastDeauthorizedTime",
-                                      "vMajor",       "vMinor",             "vRev",
-                                      "vProto"};
-  int64_t *fields[] = {&m->creation_time, &m->last_authorized_time, &m->last_deauthorized_time,
-                       &m->v_major,       &m->v_minor,              &m->v_rev,
+  static const char *const names[] = {
+      "creationTime", "lastAuthorizedTime", "lastDeauthorizedTime", "vMajor", "vMinor", "vRev",
+      "vProto"};
+  int64_t *fields[] = {&m->creation_time,
+                       &m->last_authorized_time,
+                       &m->last_deauthorized_time,
+                       &m->v_major,
+                       &m->v_minor,
+                       &m->v_rev,
                        &m->v_proto};
   uint64_t revision = 0;
   int rc = 0;
   for (size_t i = 0; !rc && i < sizeof names / sizeof names[0]; i++)
     rc = ztk_json_int(json_object_get(doc, names[i]), names[i], *fields[i], fields[i], why);
   if (!rc)
-    rc = ztk_json_uint(json_object_get(doc, "revision"), "revision", 0, UINT64_MAX, &revision,
-                       why);
+    rc = ztk_json_uint(json_object_get(doc, "revision"), "revision", 0, UINT64_MAX, &revision, why);
   m->revision = revision;
   return rc;
 }

@@ -30,8 +30,8 @@ static json_t *trace_target(bool has, ztk_address a)
 static int put_assign_modes(json_t *o, const ztk_ctl_network *n)
 {
   json_t *v4 = json_pack("{s:b}", "zt", n->v4_zt);
-  json_t *v6 = json_pack("{s:b,s:b,s:b}", "rfc4193", n->v6_rfc4193, "zt", n->v6_zt, "6plane",
-                         n->v6_6plane);
+  json_t *v6 =
+      json_pack("{s:b,s:b,s:b}", "rfc4193", n->v6_rfc4193, "zt", n->v6_zt, "6plane", n->v6_6plane);
   return ztk_json_set(o, "v4AssignMode", v4) | ztk_json_set(o, "v6AssignMode", v6);
 }
 
@@ -52,8 +52,8 @@ static json_t *routes_json(const ztk_ctl_network *n)
   for (unsigned i = 0; a && i < n->route_count; i++) {
     const ztk_ctl_route *r = &n->routes[i];
     json_t *via = r->via.family ? ip_text(&r->via, false) : json_null();
-    if (json_array_append_new(a, json_pack("{s:o,s:o}", "target", ip_text(&r->target, true),
-                                           "via", via)))
+    if (json_array_append_new(
+            a, json_pack("{s:o,s:o}", "target", ip_text(&r->target, true), "via", via)))
       a = (json_decref(a), NULL);
   }
   return a;
@@ -78,8 +78,7 @@ static json_t *tags_json(const ztk_ctl_network *n)
   for (unsigned i = 0; a && i < n->tag_count; i++) {
     const ztk_ctl_tag *t = &n->tags[i];
     json_t *dflt = t->has_default ? json_integer(t->dflt) : json_null();
-    if (json_array_append_new(a, json_pack("{s:I,s:o}", "id", (json_int_t)t->id, "default",
-                                           dflt)))
+    if (json_array_append_new(a, json_pack("{s:I,s:o}", "id", (json_int_t)t->id, "default", dflt)))
       a = (json_decref(a), NULL);
   }
   return a;
@@ -112,21 +111,22 @@ static int put_scalars(json_t *o, const ztk_ctl_network *n)
 {
   char id[17];
   ztk_json_fmt_nwid(id, n->nwid);
-  int rc = ztk_json_set(o, "id", json_string(id)) | ztk_json_set(o, "nwid", json_string(id)) |
-           ztk_json_set(o, "name", json_string(n->name)) |
-           ztk_json_set(o, "private", json_boolean(n->is_private)) |
-           ztk_json_set(o, "enableBroadcast", json_boolean(n->enable_broadcast)) |
-           ztk_json_set(o, "multicastLimit", json_integer(n->multicast_limit)) |
-           ztk_json_set(o, "mtu", json_integer(n->mtu)) |
-           ztk_json_set(o, "remoteTraceTarget", trace_target(n->has_trace_target, n->trace_target)) |
-           ztk_json_set(o, "remoteTraceLevel", json_integer(n->trace_level)) |
-           ztk_json_set(o, "creationTime", json_integer(n->creation_time)) |
-           ztk_json_set(o, "revision", json_integer((json_int_t)n->revision)) |
-           ztk_json_set(o, "objtype", json_string("network")) |
-           ztk_json_set(o, "rulesSource", json_string("")) |
-           ztk_json_set(o, "ssoEnabled", json_boolean(n->sso_enabled)) |
-           ztk_json_set(o, "clientId", json_string(n->client_id)) |
-           ztk_json_set(o, "authorizationEndpoint", json_string(n->authorization_endpoint));
+  int rc =
+      ztk_json_set(o, "id", json_string(id)) | ztk_json_set(o, "nwid", json_string(id)) |
+      ztk_json_set(o, "name", json_string(n->name)) |
+      ztk_json_set(o, "private", json_boolean(n->is_private)) |
+      ztk_json_set(o, "enableBroadcast", json_boolean(n->enable_broadcast)) |
+      ztk_json_set(o, "multicastLimit", json_integer(n->multicast_limit)) |
+      ztk_json_set(o, "mtu", json_integer(n->mtu)) |
+      ztk_json_set(o, "remoteTraceTarget", trace_target(n->has_trace_target, n->trace_target)) |
+      ztk_json_set(o, "remoteTraceLevel", json_integer(n->trace_level)) |
+      ztk_json_set(o, "creationTime", json_integer(n->creation_time)) |
+      ztk_json_set(o, "revision", json_integer((json_int_t)n->revision)) |
+      ztk_json_set(o, "objtype", json_string("network")) |
+      ztk_json_set(o, "rulesSource", json_string("")) |
+      ztk_json_set(o, "ssoEnabled", json_boolean(n->sso_enabled)) |
+      ztk_json_set(o, "clientId", json_string(n->client_id)) |
+      ztk_json_set(o, "authorizationEndpoint", json_string(n->authorization_endpoint));
   if (n->has_ctw)
     rc |= ztk_json_set(o, "certificateTimeoutWindowSize", json_integer(n->ctw));
   return rc;
@@ -163,8 +163,7 @@ static const char *item(char buf[FIELD_MAX], const char *field, size_t i, const 
 }
 
 /* An array field: NULL when absent or null (leave the value as it is), else the array. */
-static int array_field(const json_t *body, const char *field, const json_t **out,
-                       ztk_json_why *why)
+static int array_field(const json_t *body, const char *field, const json_t **out, ztk_json_why *why)
 {
   const json_t *v = json_object_get(body, field);
   *out = NULL;
@@ -196,9 +195,8 @@ static int read_pools(ztk_ctl_network *n, const json_t *body, ztk_json_why *why)
     char b[FIELD_MAX];
     const json_t *p = json_array_get(a, i);
     ztk_ctl_pool pool;
-    if (ztk_json_ip(json_object_get(p, "ipRangeStart"), item(b, "ipAssignmentPools", i,
-                                                             "ipRangeStart"),
-                    0, true, &pool.start, why) ||
+    if (ztk_json_ip(json_object_get(p, "ipRangeStart"),
+                    item(b, "ipAssignmentPools", i, "ipRangeStart"), 0, true, &pool.start, why) ||
         ztk_json_ip(json_object_get(p, "ipRangeEnd"), item(b, "ipAssignmentPools", i, "ipRangeEnd"),
                     0, true, &pool.end, why))
       return ZTK_EJSON_FIELD;
@@ -266,14 +264,14 @@ static int read_caps(ztk_ctl_network *n, const json_t *body, ztk_json_why *why)
   for (size_t i = 0; !rc && i < json_array_size(a); i++) {
     char b[FIELD_MAX];
     const json_t *c = json_array_get(a, i);
-    uint64_t id;
+    uint64_t id = 0;
     memset(cap, 0, sizeof *cap);
     if (!json_is_object(c))
       rc = ztk_json_fail(why, ZTK_EJSON_FIELD, item(b, "capabilities", i, NULL),
                          "expected an object");
     if (!rc)
-      rc = ztk_json_uint(json_object_get(c, "id"), item(b, "capabilities", i, "id"), 0,
-                         UINT32_MAX, &id, why);
+      rc = ztk_json_uint(json_object_get(c, "id"), item(b, "capabilities", i, "id"), 0, UINT32_MAX,
+                         &id, why);
     if (!rc)
       rc = ztk_json_bool(json_object_get(c, "default"), item(b, "capabilities", i, "default"),
                          false, &cap->dflt, why);
@@ -299,7 +297,7 @@ static int read_tags(ztk_ctl_network *n, const json_t *body, ztk_json_why *why)
   for (size_t i = 0; !rc && i < json_array_size(a); i++) {
     char b[FIELD_MAX];
     const json_t *t = json_array_get(a, i), *d = json_object_get(t, "default");
-    uint64_t id, dflt = 0;
+    uint64_t id = 0, dflt = 0;
     if (!json_is_object(t))
       return ztk_json_fail(why, ZTK_EJSON_FIELD, item(b, "tags", i, NULL), "expected an object");
     rc = ztk_json_uint(json_object_get(t, "id"), item(b, "tags", i, "id"), 0, UINT32_MAX, &id, why);
@@ -420,7 +418,7 @@ static int read_assign_modes(ztk_ctl_network *n, const json_t *body, ztk_json_wh
 static int read_scalars(ztk_ctl_network *n, const json_t *body, ztk_json_why *why)
 {
   const json_t *v;
-  uint64_t u;
+  uint64_t u = 0;
   int rc = 0;
   if ((v = json_object_get(body, "name")))
     rc |= ztk_json_str(v, "name", "", n->name, sizeof n->name, why);
@@ -490,7 +488,7 @@ int ztk_ctl_network_apply_post(ztk_ctl_network *n, const json_t *body, ztk_json_
 int ztk_ctl_network_from_doc(ztk_ctl_network *n, const json_t *doc, ztk_json_why *why)
 {
   const char *objtype = json_string_value(json_object_get(doc, "objtype"));
-  uint64_t revision;
+  uint64_t revision = 0;
   if (!json_is_object(doc) || (objtype && strcmp(objtype, "network")))
     return ztk_json_fail(why, ZTK_EJSON_FIELD, "objtype", "not a network document");
   int rc = ztk_json_hex(json_object_get(doc, "id"), "id", 0, 16, &n->nwid, why);
@@ -500,8 +498,7 @@ int ztk_ctl_network_from_doc(ztk_ctl_network *n, const json_t *doc, ztk_json_why
     rc = ztk_json_int(json_object_get(doc, "creationTime"), "creationTime", 0, &n->creation_time,
                       why);
   if (!rc)
-    rc = ztk_json_uint(json_object_get(doc, "revision"), "revision", 0, UINT64_MAX, &revision,
-                       why);
+    rc = ztk_json_uint(json_object_get(doc, "revision"), "revision", 0, UINT64_MAX, &revision, why);
   n->revision = revision;
   return rc ? rc : ztk_ctl_network_apply_post(n, doc, why);
 }

@@ -56,7 +56,7 @@ static int r_none(const ztk_rule *r, json_t *o)
 static int p_fwd(const json_t *j, const char *f, ztk_rule *r, ztk_json_why *why)
 {
   char b[FIELD_MAX];
-  uint64_t flags, length = 0;
+  uint64_t flags = 0, length = 0;
   int rc = ztk_json_hex(json_object_get(j, "address"), sub(b, f, "address"), 0, 10,
                         &r->v.fwd.address, why);
   if (!rc)
@@ -93,7 +93,7 @@ static int r_zt(const ztk_rule *r, json_t *o)
 
 static int p_vlan(const json_t *j, const char *f, ztk_rule *r, ztk_json_why *why)
 {
-  uint64_t v;
+  uint64_t v = 0;
   int rc;
   switch (ztk_rule_type_of(r)) {
   case ZTK_RULE_MATCH_VLAN_ID:
@@ -185,7 +185,7 @@ static int r_ip(const ztk_rule *r, json_t *o)
 
 static int p_tos(const json_t *j, const char *f, ztk_rule *r, ztk_json_why *why)
 {
-  uint64_t m, s, e;
+  uint64_t m = 0, s = 0, e = 0;
   int rc = uget(j, f, "mask", 0, UINT8_MAX, &m, why);
   if (!rc)
     rc = uget(j, f, "start", 0, UINT8_MAX, &s, why);
@@ -205,7 +205,7 @@ static int r_tos(const ztk_rule *r, json_t *o)
 
 static int p_proto(const json_t *j, const char *f, ztk_rule *r, ztk_json_why *why)
 {
-  uint64_t v;
+  uint64_t v = 0;
   int rc;
   if (ztk_rule_type_of(r) == ZTK_RULE_MATCH_IP_PROTOCOL) {
     rc = uget(j, f, "ipProtocol", 0, UINT8_MAX, &v, why);
@@ -227,7 +227,7 @@ static int r_proto(const ztk_rule *r, json_t *o)
 /* "icmpCode": null or absent matches any code. */
 static int p_icmp(const json_t *j, const char *f, ztk_rule *r, ztk_json_why *why)
 {
-  uint64_t type, code = 0;
+  uint64_t type = 0, code = 0;
   const json_t *c = json_object_get(j, "icmpCode");
   int rc = uget(j, f, "icmpType", 0, UINT8_MAX, &type, why);
   if (!rc && c && !json_is_null(c)) {
@@ -241,20 +241,20 @@ static int p_icmp(const json_t *j, const char *f, ztk_rule *r, ztk_json_why *why
 
 static int r_icmp(const ztk_rule *r, json_t *o)
 {
-  json_t *code = r->v.icmp.flags & ZTK_RULE_ICMP_FLAG_CHECK_CODE ? json_integer(r->v.icmp.code)
-                                                                 : json_null();
+  json_t *code =
+      r->v.icmp.flags & ZTK_RULE_ICMP_FLAG_CHECK_CODE ? json_integer(r->v.icmp.code) : json_null();
   return set_u(o, "icmpType", r->v.icmp.type) | ztk_json_set(o, "icmpCode", code);
 }
 
 /* start/end pairs: "end" defaults to "start". */
 static int p_range(const json_t *j, const char *f, ztk_rule *r, ztk_json_why *why)
 {
-  uint64_t s, e;
+  uint64_t s = 0, e = 0;
   int rc = uget(j, f, "start", 0, UINT16_MAX, &s, why);
   if (!rc)
     rc = uget(j, f, "end", s, UINT16_MAX, &e, why);
-  uint16_t *pair = ztk_rule_type_of(r) == ZTK_RULE_MATCH_FRAME_SIZE_RANGE ? r->v.frame_size
-                                                                           : r->v.port;
+  uint16_t *pair =
+      ztk_rule_type_of(r) == ZTK_RULE_MATCH_FRAME_SIZE_RANGE ? r->v.frame_size : r->v.port;
   pair[0] = (uint16_t)s;
   pair[1] = (uint16_t)e;
   return rc;
@@ -262,8 +262,8 @@ static int p_range(const json_t *j, const char *f, ztk_rule *r, ztk_json_why *wh
 
 static int r_range(const ztk_rule *r, json_t *o)
 {
-  const uint16_t *pair = ztk_rule_type_of(r) == ZTK_RULE_MATCH_FRAME_SIZE_RANGE ? r->v.frame_size
-                                                                                 : r->v.port;
+  const uint16_t *pair =
+      ztk_rule_type_of(r) == ZTK_RULE_MATCH_FRAME_SIZE_RANGE ? r->v.frame_size : r->v.port;
   return set_u(o, "start", pair[0]) | set_u(o, "end", pair[1]);
 }
 
@@ -289,7 +289,7 @@ static int r_chars(const ztk_rule *r, json_t *o)
 
 static int p_random(const json_t *j, const char *f, ztk_rule *r, ztk_json_why *why)
 {
-  uint64_t v;
+  uint64_t v = 0;
   int rc = uget(j, f, "probability", 0, UINT32_MAX, &v, why);
   r->v.random_probability = (uint32_t)v;
   return rc;
@@ -302,7 +302,7 @@ static int r_random(const ztk_rule *r, json_t *o)
 
 static int p_tag(const json_t *j, const char *f, ztk_rule *r, ztk_json_why *why)
 {
-  uint64_t id, value;
+  uint64_t id = 0, value = 0;
   int rc = uget(j, f, "id", 0, UINT32_MAX, &id, why);
   if (!rc)
     rc = uget(j, f, "value", 0, UINT32_MAX, &value, why);
@@ -320,7 +320,7 @@ static int r_tag(const ztk_rule *r, json_t *o)
 static int p_intrange(const json_t *j, const char *f, ztk_rule *r, ztk_json_why *why)
 {
   char b[FIELD_MAX];
-  uint64_t s, e, idx, bits;
+  uint64_t s = 0, e = 0, idx = 0, bits = 0;
   bool little;
   int rc = wide(j, f, "start", &s, why);
   if (!rc)

@@ -31,8 +31,8 @@ static json_t *mac_text(uint64_t mac)
 {
   char s[18];
   snprintf(s, sizeof s, "%02x:%02x:%02x:%02x:%02x:%02x", (unsigned)(mac >> 40) & 0xff,
-           (unsigned)(mac >> 32) & 0xff, (unsigned)(mac >> 24) & 0xff,
-           (unsigned)(mac >> 16) & 0xff, (unsigned)(mac >> 8) & 0xff, (unsigned)mac & 0xff);
+           (unsigned)(mac >> 32) & 0xff, (unsigned)(mac >> 24) & 0xff, (unsigned)(mac >> 16) & 0xff,
+           (unsigned)(mac >> 8) & 0xff, (unsigned)mac & 0xff);
   return json_string(s);
 }
 
@@ -40,23 +40,20 @@ json_t *ztk_api_status_json(const ztk_api_status *s, int64_t now)
 {
   char addr[11], version[48];
   ztk_json_fmt_address(addr, s->node.address);
-  snprintf(version, sizeof version, "%d.%d.%d", s->version_major, s->version_minor,
-           s->version_rev);
+  snprintf(version, sizeof version, "%d.%d.%d", s->version_major, s->version_minor, s->version_rev);
   json_t *settings = json_pack(
-      "{s:b,s:b,s:i,s:i,s:i,s:s,s:o,s:o,s:b}", "allowTcpFallbackRelay",
-      s->allow_tcp_fallback_relay, "forceTcpRelay", 0, "primaryPort", (int)s->primary_port,
-      "secondaryPort", (int)s->secondary_port, "tertiaryPort", (int)s->tertiary_port, "homeDir",
-      s->home_dir, "listeningOn", addr_list(s->listening, s->listening_count),
-      "surfaceAddresses", addr_list(s->surface, s->surface_count), "portMappingEnabled",
-      s->port_mapping_enabled);
+      "{s:b,s:b,s:i,s:i,s:i,s:s,s:o,s:o,s:b}", "allowTcpFallbackRelay", s->allow_tcp_fallback_relay,
+      "forceTcpRelay", 0, "primaryPort", (int)s->primary_port, "secondaryPort",
+      (int)s->secondary_port, "tertiaryPort", (int)s->tertiary_port, "homeDir", s->home_dir,
+      "listeningOn", addr_list(s->listening, s->listening_count), "surfaceAddresses",
+      addr_list(s->surface, s->surface_count), "portMappingEnabled", s->port_mapping_enabled);
   return json_pack("{s:s,s:s,s:b,s:b,s:i,s:i,s:i,s:i,s:s,s:I,s:{s:o},s:I,s:I}", "address", addr,
                    "publicIdentity", s->node.identity_public, "online", s->node.online,
                    "tcpFallbackActive", s->tcp_fallback_active, "versionMajor", s->version_major,
-                   "versionMinor", s->version_minor, "versionRev", s->version_rev,
-                   "versionBuild", s->version_build, "version", version, "clock",
-                   (json_int_t)now, "config", "settings", settings, "planetWorldId",
-                   (json_int_t)s->node.planet_id, "planetWorldTimestamp",
-                   (json_int_t)s->node.planet_timestamp);
+                   "versionMinor", s->version_minor, "versionRev", s->version_rev, "versionBuild",
+                   s->version_build, "version", version, "clock", (json_int_t)now, "config",
+                   "settings", settings, "planetWorldId", (json_int_t)s->node.planet_id,
+                   "planetWorldTimestamp", (json_int_t)s->node.planet_timestamp);
 }
 
 static json_t *path_json(const ztk_path_info *p)
@@ -76,17 +73,16 @@ json_t *ztk_api_peer_json(const ztk_peer_info *p)
   static const char *const roles[] = {"LEAF", "MOON", "PLANET"};
   char addr[11], version[48];
   ztk_json_fmt_address(addr, p->address);
-  snprintf(version, sizeof version, "%d.%d.%d", p->version_major, p->version_minor,
-           p->version_rev);
+  snprintf(version, sizeof version, "%d.%d.%d", p->version_major, p->version_minor, p->version_rev);
   json_t *paths = json_array();
   for (int i = 0; paths && i < p->path_count && i < ZTK_PEER_INFO_MAX_PATHS; i++)
     if (json_array_append_new(paths, path_json(&p->paths[i])))
       paths = (json_decref(paths), NULL);
   return json_pack("{s:s,s:i,s:i,s:i,s:s,s:i,s:s,s:b,s:b,s:o}", "address", addr, "versionMajor",
-                   p->version_major, "versionMinor", p->version_minor, "versionRev",
-                   p->version_rev, "version", version, "latency", p->latency_ms, "role",
-                   p->role <= ZTK_PEER_PLANET ? roles[p->role] : "LEAF", "isBonded", 0,
-                   "tunneled", 0, "paths", paths);
+                   p->version_major, "versionMinor", p->version_minor, "versionRev", p->version_rev,
+                   "version", version, "latency", p->latency_ms, "role",
+                   p->role <= ZTK_PEER_PLANET ? roles[p->role] : "LEAF", "isBonded", 0, "tunneled",
+                   0, "paths", paths);
 }
 
 static json_t *net_routes(const ztk_api_network_info *n)
@@ -107,8 +103,8 @@ static json_t *net_multicast(const ztk_api_network_info *n)
 {
   json_t *a = json_array();
   for (unsigned i = 0; a && i < n->multicast_count && i < ZTK_API_MAX_MULTICAST; i++)
-    if (json_array_append_new(a, json_pack("{s:o,s:I}", "mac", mac_text(n->multicast[i].mac),
-                                           "adi", (json_int_t)n->multicast[i].adi)))
+    if (json_array_append_new(a, json_pack("{s:o,s:I}", "mac", mac_text(n->multicast[i].mac), "adi",
+                                           (json_int_t)n->multicast[i].adi)))
       a = (json_decref(a), NULL);
   return a;
 }
@@ -127,8 +123,12 @@ static json_t *net_dns(const ztk_netconf_dns *d)
 
 static const char *status_name(ztk_api_net_status s)
 {
-  static const char *const names[] = {"REQUESTING_CONFIGURATION", "OK", "ACCESS_DENIED",
-                                      "NOT_FOUND", "PORT_ERROR", "CLIENT_TOO_OLD",
+  static const char *const names[] = {"REQUESTING_CONFIGURATION",
+                                      "OK",
+                                      "ACCESS_DENIED",
+                                      "NOT_FOUND",
+                                      "PORT_ERROR",
+                                      "CLIENT_TOO_OLD",
                                       "AUTHENTICATION_REQUIRED"};
   return (unsigned)s < sizeof names / sizeof names[0] ? names[s] : "";
 }
@@ -137,14 +137,14 @@ json_t *ztk_api_network_json(const ztk_api_network_info *n)
 {
   char id[17];
   ztk_json_fmt_nwid(id, n->nwid);
-  json_t *o = json_pack(
-      "{s:s,s:s,s:o,s:s,s:s,s:s,s:i,s:b,s:b,s:b,s:i,s:I,s:s,s:b,s:b,s:b,s:b}", "id", id, "nwid", id,
-      "mac", mac_text(n->mac), "name", n->name, "status", status_name(n->status), "type",
-      n->is_public ? "PUBLIC" : "PRIVATE", "mtu", (int)n->mtu, "dhcp", n->dhcp, "bridge",
-      n->bridge, "broadcastEnabled", n->broadcast_enabled, "portError", n->port_error,
-      "netconfRevision", (json_int_t)n->netconf_revision, "portDeviceName", n->port_device_name,
-      "allowManaged", n->allow_managed, "allowGlobal", n->allow_global, "allowDefault",
-      n->allow_default, "allowDNS", n->allow_dns);
+  json_t *o = json_pack("{s:s,s:s,s:o,s:s,s:s,s:s,s:i,s:b,s:b,s:b,s:i,s:I,s:s,s:b,s:b,s:b,s:b}",
+                        "id", id, "nwid", id, "mac", mac_text(n->mac), "name", n->name, "status",
+                        status_name(n->status), "type", n->is_public ? "PUBLIC" : "PRIVATE", "mtu",
+                        (int)n->mtu, "dhcp", n->dhcp, "bridge", n->bridge, "broadcastEnabled",
+                        n->broadcast_enabled, "portError", n->port_error, "netconfRevision",
+                        (json_int_t)n->netconf_revision, "portDeviceName", n->port_device_name,
+                        "allowManaged", n->allow_managed, "allowGlobal", n->allow_global,
+                        "allowDefault", n->allow_default, "allowDNS", n->allow_dns);
   unsigned na = n->assigned_count < ZTK_MAX_ASSIGNED_ADDRESSES ? n->assigned_count
                                                                : ZTK_MAX_ASSIGNED_ADDRESSES;
   int rc = !o || ztk_json_set(o, "assignedAddresses", addr_list(n->assigned, na)) ||
@@ -237,10 +237,9 @@ static int setting(const json_t *body, const char *key)
 static void network_join(const ztk_api_call *call, uint64_t nwid, ztk_api_reply *r)
 {
   const ztk_api_service_ops *ops = call->api->service;
-  ztk_api_network_settings s = {setting(call->body, "allowManaged"),
-                                setting(call->body, "allowGlobal"),
-                                setting(call->body, "allowDefault"),
-                                setting(call->body, "allowDNS")};
+  ztk_api_network_settings s = {
+      setting(call->body, "allowManaged"), setting(call->body, "allowGlobal"),
+      setting(call->body, "allowDefault"), setting(call->body, "allowDNS")};
   int rc = ops->join(ops->ctx, nwid, &s);
   if (rc) {
     ztk_api_error(r, rc == ZTK_ELIMIT ? 503 : 400, "join: %s", ztk_strerror(rc));
@@ -274,12 +273,12 @@ bool ztk_api_service_route(const ztk_api_call *call, ztk_api_reply *r)
 {
   uint64_t ids[2] = {0, 0};
   bool get = !strcmp(call->method, "GET");
-  int which = ztk_api_match(call->path, "/status", ids)       ? 1
-              : ztk_api_match(call->path, "/peer", ids)       ? 2
-              : ztk_api_match(call->path, "/peer/%10", ids)   ? 3
-              : ztk_api_match(call->path, "/network", ids)    ? 4
+  int which = ztk_api_match(call->path, "/status", ids)        ? 1
+              : ztk_api_match(call->path, "/peer", ids)        ? 2
+              : ztk_api_match(call->path, "/peer/%10", ids)    ? 3
+              : ztk_api_match(call->path, "/network", ids)     ? 4
               : ztk_api_match(call->path, "/network/%16", ids) ? 5
-                                                              : 0;
+                                                               : 0;
   if (!which)
     return false;
   if (!call->api->service)

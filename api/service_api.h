@@ -12,10 +12,10 @@
 #include "core/network/netconf.h"
 #include "ztkit/node.h"
 
-#define ZTK_API_MAX_ADDRESSES 16    /* listening / surface addresses in /status */
-#define ZTK_API_MAX_MULTICAST 256   /* multicast subscriptions in a network document */
-#define ZTK_API_MAX_PEERS 4096      /* peers listed by GET /peer */
-#define ZTK_API_MAX_NETWORKS 256    /* networks listed by GET /network */
+#define ZTK_API_MAX_ADDRESSES 16  /* listening / surface addresses in /status */
+#define ZTK_API_MAX_MULTICAST 256 /* multicast subscriptions in a network document */
+#define ZTK_API_MAX_PEERS 4096    /* peers listed by GET /peer */
+#define ZTK_API_MAX_NETWORKS 256  /* networks listed by GET /network */
 
 typedef struct ztk_api_status {
   ztk_node_status node; /* address, public identity, online, planet id and timestamp */

@@ -49,8 +49,7 @@ ztk_address ztk_ctl_address(const ztk_ctl *c)
   return c->self.address;
 }
 
-bool ztk_ctl_recently_authorized(const ztk_ctl *c, int64_t now, uint64_t nwid,
-                                 ztk_address member)
+bool ztk_ctl_recently_authorized(const ztk_ctl *c, int64_t now, uint64_t nwid, ztk_address member)
 {
   const ztk_ctl_status *st = ztk_ctl_status_find(&c->status, nwid, member);
   return st && st->configured && now - st->last_config < ZTK_CTL_AUTHORIZED_WINDOW;

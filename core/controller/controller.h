@@ -92,11 +92,11 @@ typedef struct ztk_ctl_dns {
 typedef struct ztk_ctl_network {
   uint64_t nwid;
   char name[ZTK_CTL_NAME_MAX + 1];
-  bool is_private;       /* "private" (true) */
-  bool enable_broadcast; /* "enableBroadcast" (true) */
-  uint32_t multicast_limit; /* "multicastLimit" (32) */
-  uint32_t mtu;             /* "mtu" (2800), kept within ZTK_MIN_MTU..ZTK_MAX_MTU */
-  bool v4_zt;               /* "v4AssignMode": {"zt"} */
+  bool is_private;                   /* "private" (true) */
+  bool enable_broadcast;             /* "enableBroadcast" (true) */
+  uint32_t multicast_limit;          /* "multicastLimit" (32) */
+  uint32_t mtu;                      /* "mtu" (2800), kept within ZTK_MIN_MTU..ZTK_MAX_MTU */
+  bool v4_zt;                        /* "v4AssignMode": {"zt"} */
   bool v6_rfc4193, v6_6plane, v6_zt; /* "v6AssignMode" */
   unsigned pool_count;
   ztk_ctl_pool *pools; /* "ipAssignmentPools" */
@@ -221,8 +221,8 @@ typedef struct ztk_ctl_io {
    * ZTK_PROTO_ERR_OBJ_NOT_FOUND, _NETWORK_ACCESS_DENIED, _NETWORK_AUTHENTICATION_REQUIRED from
    * core/packet/packet.h). request_id is 0 only for the controller's own address (1.14.1 sends
    * nothing to others for a push that fails; the node applies it to itself). */
-  void (*send_error)(void *ctx, int64_t now, ztk_address member, uint64_t request_id,
-                     uint64_t nwid, int code);
+  void (*send_error)(void *ctx, int64_t now, ztk_address member, uint64_t request_id, uint64_t nwid,
+                     int code);
   /* REQUIRED. Send a signed revocation to `to` (NETWORK_CREDENTIALS with one revocation). */
   void (*send_revocation)(void *ctx, int64_t now, ztk_address to, const ztk_revocation *r);
   /* OPTIONAL (both or neither; without them nothing persists). Persistence of the node's
@@ -262,8 +262,7 @@ void ztk_ctl_request(ztk_ctl *c, int64_t now, uint64_t nwid, const ztk_identity 
 
 /* True if member was sent a config within the last ZTK_CTL_AUTHORIZED_WINDOW ms (the node's
  * multicast LIKE/GATHER gate). */
-bool ztk_ctl_recently_authorized(const ztk_ctl *c, int64_t now, uint64_t nwid,
-                                 ztk_address member);
+bool ztk_ctl_recently_authorized(const ztk_ctl *c, int64_t now, uint64_t nwid, ztk_address member);
 
 /* Housekeeping: forgets members idle for longer than every window. Returns the next deadline
  * (ZTK_NEVER when nothing is tracked). */
@@ -278,8 +277,7 @@ int64_t ztk_ctl_tick(ztk_ctl *c, int64_t now);
  * pushed to the network's online members. saved (optional, initialised) receives the stored
  * record. Returns 0 or one of: ZTK_ELIMIT (ZTK_CTL_MAX_NETWORKS, or no free id), ZTK_EINVAL
  * (nwid with low 24 bits 0 when generating is impossible), ZTK_ENOMEM. */
-int ztk_ctl_network_put(ztk_ctl *c, int64_t now, const ztk_ctl_network *n,
-                        ztk_ctl_network *saved);
+int ztk_ctl_network_put(ztk_ctl *c, int64_t now, const ztk_ctl_network *n, ztk_ctl_network *saved);
 /* A copy of network nwid into out (initialised or zeroed; freed first). Returns 0,
  * ZTK_ENOTFOUND or ZTK_ENOMEM. */
 int ztk_ctl_network_get(const ztk_ctl *c, uint64_t nwid, ztk_ctl_network *out);
@@ -290,8 +288,7 @@ int ztk_ctl_network_delete(ztk_ctl *c, int64_t now, uint64_t nwid, ztk_ctl_netwo
 /* Fills up to max network ids in ascending order; returns how many networks exist. */
 unsigned ztk_ctl_network_list(const ztk_ctl *c, uint64_t *ids, unsigned max);
 /* Member counts of network nwid. Returns 0 or ZTK_ENOTFOUND. */
-int ztk_ctl_network_counts(const ztk_ctl *c, uint64_t nwid, unsigned *total,
-                           unsigned *authorized);
+int ztk_ctl_network_counts(const ztk_ctl *c, uint64_t nwid, unsigned *total, unsigned *authorized);
 
 /* Creates or updates member (m->nwid, m->address), revisions as for networks. A change is
  * pushed to the member if it is online; an authorized -> unauthorized change also revokes its

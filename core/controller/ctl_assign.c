@@ -20,7 +20,10 @@ typedef struct assign_ctx {
   ztk_ctl *c;
 } assign_ctx;
 
-static uint64_t half(const uint8_t *p) { return ztk_be_get(p, 8); }
+static uint64_t half(const uint8_t *p)
+{
+  return ztk_be_get(p, 8);
+}
 
 /* 1.14.1's InetAddress::containsAddress. */
 static bool contains(const ztk_inaddr *target, const ztk_inaddr *ip)
@@ -83,7 +86,10 @@ static void presets(const ztk_ctl_member *m, ztk_netconf *nc, bool *have4, bool 
   }
 }
 
-static int ip_cmp(const void *a, const void *b) { return ztk_inaddr_cmp(a, b); }
+static int ip_cmp(const void *a, const void *b)
+{
+  return ztk_inaddr_cmp(a, b);
+}
 
 static int collect_taken(const ztk_ctl_net *net, assign_ctx *ax)
 {
@@ -205,8 +211,8 @@ static int from_pools(assign_ctx *ax, const ztk_ctl_network *n, ztk_address addr
   return rc == ZTK_ENOMEM ? rc : 0; /* a full member list just ends the search */
 }
 
-int ztk_ctl_assign_ips(ztk_ctl *c, const ztk_ctl_net *net, ztk_ctl_member *m,
-                       const ztk_ctl_req *rq, ztk_netconf *nc)
+int ztk_ctl_assign_ips(ztk_ctl *c, const ztk_ctl_net *net, ztk_ctl_member *m, const ztk_ctl_req *rq,
+                       ztk_netconf *nc)
 {
   const ztk_ctl_network *n = &net->rec;
   bool have4 = false, have6 = false;

@@ -74,8 +74,8 @@ static int capabilities(ztk_ctl *c, const ztk_ctl_network *n, ztk_ctl_member *m,
   int rc = 0;
   for (unsigned i = 0; !rc && i < m->cap_count; i++) {
     const ztk_ctl_capability *def = find_cap(n, m->caps[i]);
-    if (!def || ztk_capability_init(cap, def->id, rq->nwid, rq->now, 1, def->rules,
-                                    def->rule_count))
+    if (!def ||
+        ztk_capability_init(cap, def->id, rq->nwid, rq->now, 1, def->rules, def->rule_count))
       continue;
     if (ztk_capability_sign(cap, &c->self, m->address))
       continue;

@@ -71,7 +71,8 @@ static int new_network_id(ztk_ctl *c, uint64_t *nwid)
 static int insert_network(ztk_ctl *c, ztk_ctl_network *rec)
 {
   unsigned i = net_lower(c, rec->nwid);
-  int rc = ztk_array_reserve((void **)&c->nets, c->net_count, sizeof *c->nets, ZTK_CTL_MAX_NETWORKS);
+  int rc =
+      ztk_array_reserve((void **)&c->nets, c->net_count, sizeof *c->nets, ZTK_CTL_MAX_NETWORKS);
   if (rc)
     return rc;
   memmove(&c->nets[i + 1], &c->nets[i], (c->net_count - i) * sizeof *c->nets);

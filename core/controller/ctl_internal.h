@@ -68,7 +68,7 @@ int ztk_ctl_build_config(ztk_ctl *c, const ztk_ctl_net *net, ztk_ctl_member *m,
 /* Adds the member's static IPs to nc (after its routes): rfc4193 and 6plane addresses, preset
  * assignments inside a route, then automatic IPv6 and IPv4 assignments from the pools, which
  * are recorded in m. Returns 0 or ZTK_ENOMEM. */
-int ztk_ctl_assign_ips(ztk_ctl *c, const ztk_ctl_net *net, ztk_ctl_member *m,
-                       const ztk_ctl_req *rq, ztk_netconf *nc);
+int ztk_ctl_assign_ips(ztk_ctl *c, const ztk_ctl_net *net, ztk_ctl_member *m, const ztk_ctl_req *rq,
+                       ztk_netconf *nc);
 
 #endif

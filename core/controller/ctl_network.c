@@ -128,10 +128,10 @@ static bool scalars_same(const ztk_ctl_network *a, const ztk_ctl_network *b)
 
 bool ztk_ctl_network_same(const ztk_ctl_network *a, const ztk_ctl_network *b)
 {
-  if (!scalars_same(a, b) || a->pool_count != b->pool_count ||
-      a->route_count != b->route_count || a->rule_count != b->rule_count ||
-      a->cap_count != b->cap_count || a->tag_count != b->tag_count ||
-      a->token_count != b->token_count || !dns_same(&a->dns, &b->dns))
+  if (!scalars_same(a, b) || a->pool_count != b->pool_count || a->route_count != b->route_count ||
+      a->rule_count != b->rule_count || a->cap_count != b->cap_count ||
+      a->tag_count != b->tag_count || a->token_count != b->token_count ||
+      !dns_same(&a->dns, &b->dns))
     return false;
   return pools_same(a, b) && routes_same(a, b) && rules_same(a->rules, b->rules, a->rule_count) &&
          caps_same(a, b) && tags_tokens_same(a, b);

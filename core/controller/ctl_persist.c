@@ -17,8 +17,14 @@ typedef struct id_list {
   unsigned count;
 } id_list;
 
-static void enc_network(ztk_wr *w, const void *obj) { ztk_ctl_record_write_network(w, obj); }
-static void enc_member(ztk_wr *w, const void *obj) { ztk_ctl_record_write_member(w, obj); }
+static void enc_network(ztk_wr *w, const void *obj)
+{
+  ztk_ctl_record_write_network(w, obj);
+}
+static void enc_member(ztk_wr *w, const void *obj)
+{
+  ztk_ctl_record_write_member(w, obj);
+}
 static void enc_ids(ztk_wr *w, const void *obj)
 {
   const id_list *l = obj;
@@ -118,8 +124,8 @@ static int load_member(ztk_ctl *c, ztk_ctl_net *net, ztk_address address, uint8_
     rc = ZTK_ECTL_RECORD;
   }
   if (!rc)
-    rc = ztk_array_append((void **)&net->members, &net->member_count, sizeof m,
-                          ZTK_CTL_MAX_MEMBERS, &m);
+    rc = ztk_array_append((void **)&net->members, &net->member_count, sizeof m, ZTK_CTL_MAX_MEMBERS,
+                          &m);
   if (rc == ZTK_ENOMEM) {
     ztk_ctl_member_free(&m);
     return rc;
@@ -164,8 +170,8 @@ static int load_network(ztk_ctl *c, uint64_t nwid, uint8_t *buf)
   if (!rc && c->net_count >= ZTK_CTL_MAX_NETWORKS)
     rc = ZTK_ELIMIT;
   if (!rc)
-    rc = ztk_array_append((void **)&c->nets, &c->net_count, sizeof *c->nets,
-                          ZTK_CTL_MAX_NETWORKS, &(ztk_ctl_net){.rec = rec});
+    rc = ztk_array_append((void **)&c->nets, &c->net_count, sizeof *c->nets, ZTK_CTL_MAX_NETWORKS,
+                          &(ztk_ctl_net){.rec = rec});
   if (rc) {
     ztk_ctl_network_free(&rec);
     if (rc != ZTK_ENOMEM)

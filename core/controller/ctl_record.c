@@ -57,7 +57,10 @@ static int close_record(ztk_rd *r, int rc)
 
 /* ---- field helpers -------------------------------------------------------------------------- */
 
-static void wr_bool(ztk_wr *w, bool v) { ztk_wr_u8(w, v ? 1 : 0); }
+static void wr_bool(ztk_wr *w, bool v)
+{
+  ztk_wr_u8(w, v ? 1 : 0);
+}
 
 static bool rd_bool(ztk_rd *r)
 {
@@ -94,8 +97,14 @@ static void rd_str(ztk_rd *r, char *out, size_t max)
   out[n] = 0;
 }
 
-static void wr_i64(ztk_wr *w, int64_t v) { ztk_wr_u64(w, (uint64_t)v); }
-static int64_t rd_i64(ztk_rd *r) { return (int64_t)ztk_rd_u64(r); }
+static void wr_i64(ztk_wr *w, int64_t v)
+{
+  ztk_wr_u64(w, (uint64_t)v);
+}
+static int64_t rd_i64(ztk_rd *r)
+{
+  return (int64_t)ztk_rd_u64(r);
+}
 
 static void rd_addr(ztk_rd *r, ztk_inaddr *a)
 {
@@ -401,9 +410,8 @@ static void rd_member_tail(ztk_rd *r, ztk_ctl_member *m)
   m->has_name = rd_bool(r);
   rd_str(r, m->name, ZTK_CTL_NAME_MAX);
   m->has_identity = rd_bool(r);
-  if (m->has_identity &&
-      (ztk_identity_read(r, &m->identity) || m->identity.has_private ||
-       m->identity.address != m->address))
+  if (m->has_identity && (ztk_identity_read(r, &m->identity) || m->identity.has_private ||
+                          m->identity.address != m->address))
     ztk_rd_fail(r, ZTK_EFORMAT);
   m->creation_time = rd_i64(r);
   m->revision = ztk_rd_u64(r);

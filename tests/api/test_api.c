@@ -110,8 +110,8 @@ static void test_live_replay(void **state)
   ztk_ctl_request(f->c, T_DENIED, NWID, &f->bob, &f->meta, 2);
   free(body);
   body = body_of(1);
-  got = call_ok(T_AUTH_ALICE, "POST", "/controller/network/89419d3fcd7cda1f/member/efe8197bb7",
-                body);
+  got =
+      call_ok(T_AUTH_ALICE, "POST", "/controller/network/89419d3fcd7cda1f/member/efe8197bb7", body);
   assert_true(json_equal(got, live_call(1, "response")));
   json_decref(got);
   free(body);
@@ -147,7 +147,8 @@ static void test_create_paths(void **state)
   json_t *got = call_ok(T_CREATE, "POST", "/controller/network/89419d3fcd______", body);
   json_t *want = json_deep_copy(live_call(0, "response"));
   const char *id = json_string_value(json_object_get(got, "id"));
-  assert_true(id && strlen(id) == 16 && !strncmp(id, "89419d3fcd", 10) && strcmp(id + 10, "000000"));
+  assert_true(id && strlen(id) == 16 && !strncmp(id, "89419d3fcd", 10) &&
+              strcmp(id + 10, "000000"));
   assert_string_equal(json_string_value(json_object_get(got, "nwid")), id);
   json_object_set(want, "id", json_object_get(got, "id"));
   json_object_set(want, "nwid", json_object_get(got, "id"));
@@ -164,9 +165,8 @@ static void test_create_paths(void **state)
   assert_int_equal(json_array_size(got), 3);
   json_decref(got);
   got = call_ok(T_CREATE, "GET", "/unstable/controller/network", NULL);
-  assert_int_equal(json_integer_value(json_object_get(json_object_get(got, "meta"),
-                                                      "networkCount")),
-                   3);
+  assert_int_equal(
+      json_integer_value(json_object_get(json_object_get(got, "meta"), "networkCount")), 3);
   json_t *first = json_array_get(json_object_get(got, "data"), 0);
   assert_non_null(json_object_get(json_object_get(first, "meta"), "totalMemberCount"));
   json_decref(got);

@@ -115,25 +115,28 @@ static void test_network_post(void **state)
   ztk_ctl_network n;
   ztk_json_why why = {""};
   assert_int_equal(ztk_ctl_network_init(&n), 0);
-  assert_int_equal(post_network(&n, "{\"v4AssignMode\":\"zt\",\"v6AssignMode\":"
-                                    "\"rfc4193,6plane,zt\",\"mtu\":100,\"private\":\"false\","
-                                    "\"enableBroadcast\":null,\"multicastLimit\":\"7\"}",
+  assert_int_equal(post_network(&n,
+                                "{\"v4AssignMode\":\"zt\",\"v6AssignMode\":"
+                                "\"rfc4193,6plane,zt\",\"mtu\":100,\"private\":\"false\","
+                                "\"enableBroadcast\":null,\"multicastLimit\":\"7\"}",
                                 &why),
                    0);
   assert_true(n.v4_zt && n.v6_rfc4193 && n.v6_6plane && n.v6_zt);
   assert_true(n.mtu == ZTK_MIN_MTU && !n.is_private && !n.enable_broadcast);
   assert_int_equal(n.multicast_limit, 7);
-  assert_int_equal(post_network(&n, "{\"v6AssignMode\":\"zt\",\"v4AssignMode\":{},\"mtu\":1e9,"
-                                    "\"remoteTraceTarget\":\"0102030405\",\"remoteTraceLevel\":true}",
+  assert_int_equal(post_network(&n,
+                                "{\"v6AssignMode\":\"zt\",\"v4AssignMode\":{},\"mtu\":1e9,"
+                                "\"remoteTraceTarget\":\"0102030405\",\"remoteTraceLevel\":true}",
                                 &why),
                    0);
   assert_true(!n.v6_rfc4193 && n.v6_zt && !n.v4_zt && n.mtu == ZTK_MAX_MTU);
   assert_true(n.has_trace_target && n.trace_target == 0x0102030405ull && n.trace_level == 1);
-  assert_int_equal(post_network(&n, "{\"remoteTraceTarget\":\"short\",\"authTokens\":{\"t1\":0,"
-                                    "\"t2\":99},\"tags\":[{\"id\":2,\"default\":null},{\"id\":1,"
-                                    "\"default\":5},{\"id\":2,\"default\":3}],\"dns\":{\"domain\":"
-                                    "\"x.y\",\"servers\":[\"10.0.0.53\"]},\"capabilities\":[{\"id\":"
-                                    "9,\"rules\":[{\"type\":\"ACTION_DROP\"}]},{\"id\":4}]}",
+  assert_int_equal(post_network(&n,
+                                "{\"remoteTraceTarget\":\"short\",\"authTokens\":{\"t1\":0,"
+                                "\"t2\":99},\"tags\":[{\"id\":2,\"default\":null},{\"id\":1,"
+                                "\"default\":5},{\"id\":2,\"default\":3}],\"dns\":{\"domain\":"
+                                "\"x.y\",\"servers\":[\"10.0.0.53\"]},\"capabilities\":[{\"id\":"
+                                "9,\"rules\":[{\"type\":\"ACTION_DROP\"}]},{\"id\":4}]}",
                                 &why),
                    0);
   assert_false(n.has_trace_target);
@@ -214,9 +217,10 @@ static void test_member_post(void **state)
   ztk_ctl_member m;
   ztk_json_why why = {""};
   ztk_ctl_member_init(&m, 0x89419d3fcd7cda1full, 0xefe8197bb7ull);
-  assert_int_equal(post_member(&m, "{\"authorized\":true,\"tags\":[[5,1],[2,9],[5,3]],"
-                                   "\"capabilities\":[9,1,9],\"ipAssignments\":[\"10.0.0.1/24\","
-                                   "\"fd00::1\"],\"name\":\"box\",\"noAutoAssignIps\":1}",
+  assert_int_equal(post_member(&m,
+                               "{\"authorized\":true,\"tags\":[[5,1],[2,9],[5,3]],"
+                               "\"capabilities\":[9,1,9],\"ipAssignments\":[\"10.0.0.1/24\","
+                               "\"fd00::1\"],\"name\":\"box\",\"noAutoAssignIps\":1}",
                                100, &why),
                    0);
   assert_true(m.authorized && m.last_authorized_time == 100);
@@ -252,7 +256,8 @@ static void test_member_documents(void **state)
       "{\"objtype\":\"network\"}",
       "{\"nwid\":\"89419d3fcd7cda1f\"}",
       "{\"id\":\"efe8197bb7\",\"nwid\":\"89419d3fcd7cda1f\",\"identity\":\"nonsense\"}",
-      "{\"id\":\"efe8197bb7\",\"nwid\":\"89419d3fcd7cda1f\",\"lastAuthorizedCredentialType\":\"x\"}",
+      "{\"id\":\"efe8197bb7\",\"nwid\":\"89419d3fcd7cda1f\",\"lastAuthorizedCredentialType\":"
+      "\"x\"}",
       "{\"id\":\"efe8197bb7\",\"nwid\":\"89419d3fcd7cda1f\",\"vMajor\":[]}",
   };
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -270,36 +275,10 @@ static void test_member_documents(void **state)
   ztk_ctl_network_free(&n);
 }
 
-/* Sets the fields of a rule of type t to something other than zero. */
-static void fill_rule(ztk_rule *r, unsigned t)
+/* fill_rule for the IP-level and later match types. */
+static void fill_match(ztk_rule *r, unsigned t)
 {
-  memset(r, 0, sizeof *r);
-  r->t = (uint8_t)(t | (t & 1 ? ZTK_RULE_NOT : 0) | (t & 2 ? ZTK_RULE_OR : 0));
   switch (t) {
-  case ZTK_RULE_ACTION_TEE:
-  case ZTK_RULE_ACTION_WATCH:
-    r->v.fwd.length = 1500; /* fall through */
-  case ZTK_RULE_ACTION_REDIRECT:
-    r->v.fwd.address = 0x0102030405ull;
-    r->v.fwd.flags = 7;
-    break;
-  case ZTK_RULE_MATCH_SOURCE_ZEROTIER_ADDRESS:
-  case ZTK_RULE_MATCH_DEST_ZEROTIER_ADDRESS:
-    r->v.zt = 0xefe8197bb7ull;
-    break;
-  case ZTK_RULE_MATCH_VLAN_ID:
-    r->v.vlan_id = 4000;
-    break;
-  case ZTK_RULE_MATCH_VLAN_PCP:
-    r->v.vlan_pcp = 5;
-    break;
-  case ZTK_RULE_MATCH_VLAN_DEI:
-    r->v.vlan_dei = 1;
-    break;
-  case ZTK_RULE_MATCH_MAC_SOURCE:
-  case ZTK_RULE_MATCH_MAC_DEST:
-    memcpy(r->v.mac, "\x02\x11\x22\x33\x44\x55", 6);
-    break;
   case ZTK_RULE_MATCH_IPV4_SOURCE:
   case ZTK_RULE_MATCH_IPV4_DEST:
     r->v.ipv4.ip[0] = 10;
@@ -352,6 +331,41 @@ static void fill_rule(ztk_rule *r, unsigned t)
       r->v.tag.id = 77;
       r->v.tag.value = 0xfffffffeu;
     }
+  }
+}
+
+/* Sets the fields of a rule of type t to something other than zero. */
+static void fill_rule(ztk_rule *r, unsigned t)
+{
+  memset(r, 0, sizeof *r);
+  r->t = (uint8_t)(t | (t & 1 ? ZTK_RULE_NOT : 0) | (t & 2 ? ZTK_RULE_OR : 0));
+  switch (t) {
+  case ZTK_RULE_ACTION_TEE:
+  case ZTK_RULE_ACTION_WATCH:
+    r->v.fwd.length = 1500; /* fall through */
+  case ZTK_RULE_ACTION_REDIRECT:
+    r->v.fwd.address = 0x0102030405ull;
+    r->v.fwd.flags = 7;
+    break;
+  case ZTK_RULE_MATCH_SOURCE_ZEROTIER_ADDRESS:
+  case ZTK_RULE_MATCH_DEST_ZEROTIER_ADDRESS:
+    r->v.zt = 0xefe8197bb7ull;
+    break;
+  case ZTK_RULE_MATCH_VLAN_ID:
+    r->v.vlan_id = 4000;
+    break;
+  case ZTK_RULE_MATCH_VLAN_PCP:
+    r->v.vlan_pcp = 5;
+    break;
+  case ZTK_RULE_MATCH_VLAN_DEI:
+    r->v.vlan_dei = 1;
+    break;
+  case ZTK_RULE_MATCH_MAC_SOURCE:
+  case ZTK_RULE_MATCH_MAC_DEST:
+    memcpy(r->v.mac, "\x02\x11\x22\x33\x44\x55", 6);
+    break;
+  default:
+    fill_match(r, t);
   }
 }
 

@@ -121,8 +121,8 @@ static int f_leave(void *ctx, uint64_t nwid)
   return ZTK_ENOTFOUND;
 }
 
-static const ztk_api_service_ops OPS = {NULL, f_status, f_peers, f_networks, f_network, f_join,
-                                        f_leave};
+static const ztk_api_service_ops OPS = {NULL,      f_status, f_peers, f_networks,
+                                        f_network, f_join,   f_leave};
 static const ztk_api API = {NULL, "tok", &OPS};
 
 static json_t *call(const char *method, const char *path, const char *body, int want)
@@ -157,11 +157,11 @@ static void test_status(void **state)
   assert_int_equal(json_integer_value(json_object_get(s, "planetWorldId")), 0x12345678);
   json_t *settings = json_object_get(json_object_get(s, "config"), "settings");
   assert_int_equal(json_integer_value(json_object_get(settings, "primaryPort")), 9993);
-  assert_string_equal(json_string_value(json_array_get(json_object_get(settings, "listeningOn"),
-                                                       0)),
-                      "10.0.0.1/9993");
-  static const char *const keys[] = {"publicIdentity", "tcpFallbackActive", "versionMajor",
-                                     "versionMinor",   "versionRev",        "versionBuild",
+  assert_string_equal(
+      json_string_value(json_array_get(json_object_get(settings, "listeningOn"), 0)),
+      "10.0.0.1/9993");
+  static const char *const keys[] = {"publicIdentity",      "tcpFallbackActive", "versionMajor",
+                                     "versionMinor",        "versionRev",        "versionBuild",
                                      "planetWorldTimestamp"};
   for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
     assert_non_null(json_object_get(s, keys[i]));
@@ -196,8 +196,8 @@ static void test_networks(void **state)
   (void)state;
   memset(&node, 0, sizeof node);
   json_decref(call("GET", "/network/89419d3fcd7cda1f", NULL, 404));
-  json_t *n = call("POST", "/network/89419d3fcd7cda1f", "{\"allowManaged\":true,\"allowDNS\":1}",
-                   200);
+  json_t *n =
+      call("POST", "/network/89419d3fcd7cda1f", "{\"allowManaged\":true,\"allowDNS\":1}", 200);
   assert_int_equal(node.last.allow_managed, 1);
   assert_int_equal(node.last.allow_dns, -1); /* only JSON booleans count */
   assert_string_equal(str(n, "id"), "89419d3fcd7cda1f");

@@ -5,8 +5,8 @@
 #include "tests/support/ctlrec.h"
 #include "tests/support/netvec.h"
 
-#include "core/network/config_request.h"
 #include "core/identity/identity.h"
+#include "core/network/config_request.h"
 #include "core/packet/packet.h"
 
 #define NWID CR_NWID
@@ -183,7 +183,10 @@ static void test_identity_collision(void **state)
   cr_fx_free(f);
 }
 
-static void make_public(ztk_ctl_network *n) { n->is_private = false; }
+static void make_public(ztk_ctl_network *n)
+{
+  n->is_private = false;
+}
 
 static void test_public_network(void **state)
 {
@@ -220,8 +223,11 @@ static void test_tokens(void **state)
   static const struct {
     const char *value;
     bool ok;
-  } cases[] = {{"token:nope", false}, {"token:", false}, {"forever", false},
-               {"token:until", true}, {"token:forever", true}};
+  } cases[] = {{"token:nope", false},
+               {"token:", false},
+               {"forever", false},
+               {"token:until", true},
+               {"token:forever", true}};
   for (unsigned i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     ztk_identity who = i % 2 ? alice : bob;
     ztk_ctl_member_delete(f->c, T_CONFIG, NWID, who.address, NULL);
@@ -247,7 +253,10 @@ static void test_tokens(void **state)
   cr_fx_free(f);
 }
 
-static void enable_sso(ztk_ctl_network *n) { n->sso_enabled = true; }
+static void enable_sso(ztk_ctl_network *n)
+{
+  n->sso_enabled = true;
+}
 
 static void test_sso(void **state)
 {

@@ -261,24 +261,23 @@ static void test_ids(void **state)
   uint8_t buf[128];
   ztk_wr w = ztk_wr_make(buf, sizeof buf);
   ztk_ctl_record_write_ids(&w, ZTK_CTL_RECORD_NETWORK_INDEX, ids, 3);
-  assert_int_equal(ztk_ctl_record_read_ids(buf, w.len, ZTK_CTL_RECORD_NETWORK_INDEX, &out, &count,
-                                           8),
-                   0);
+  assert_int_equal(
+      ztk_ctl_record_read_ids(buf, w.len, ZTK_CTL_RECORD_NETWORK_INDEX, &out, &count, 8), 0);
   assert_int_equal(count, 3);
   assert_memory_equal(out, ids, sizeof ids);
   free(out);
-  assert_int_equal(ztk_ctl_record_read_ids(buf, w.len, ZTK_CTL_RECORD_NETWORK_INDEX, &out, &count,
-                                           2),
-                   ZTK_ELIMIT);
-  assert_int_equal(ztk_ctl_record_read_ids(buf, w.len, ZTK_CTL_RECORD_MEMBER_INDEX, &out, &count,
-                                           8),
-                   ZTK_ECTL_RECORD);
+  assert_int_equal(
+      ztk_ctl_record_read_ids(buf, w.len, ZTK_CTL_RECORD_NETWORK_INDEX, &out, &count, 2),
+      ZTK_ELIMIT);
+  assert_int_equal(
+      ztk_ctl_record_read_ids(buf, w.len, ZTK_CTL_RECORD_MEMBER_INDEX, &out, &count, 8),
+      ZTK_ECTL_RECORD);
   ids[2] = 5; /* not ascending */
   w = ztk_wr_make(buf, sizeof buf);
   ztk_ctl_record_write_ids(&w, ZTK_CTL_RECORD_NETWORK_INDEX, ids, 3);
-  assert_int_equal(ztk_ctl_record_read_ids(buf, w.len, ZTK_CTL_RECORD_NETWORK_INDEX, &out, &count,
-                                           8),
-                   ZTK_ECTL_RECORD);
+  assert_int_equal(
+      ztk_ctl_record_read_ids(buf, w.len, ZTK_CTL_RECORD_NETWORK_INDEX, &out, &count, 8),
+      ZTK_ECTL_RECORD);
 }
 
 static void test_revisions_and_erasure(void **state)

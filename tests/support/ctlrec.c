@@ -36,8 +36,8 @@ static void on_config(void *ctx, int64_t now, ztk_address member, uint64_t reque
   }
 }
 
-static void on_error(void *ctx, int64_t now, ztk_address member, uint64_t request_id,
-                     uint64_t nwid, int code)
+static void on_error(void *ctx, int64_t now, ztk_address member, uint64_t request_id, uint64_t nwid,
+                     int code)
 {
   cr_event *e = next_event(ctx, 'E', now, member);
   if (!e)
