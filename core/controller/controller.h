@@ -169,6 +169,13 @@ int ztk_ctl_network_copy(ztk_ctl_network *dst, const ztk_ctl_network *src);
  * change). */
 bool ztk_ctl_network_same(const ztk_ctl_network *a, const ztk_ctl_network *b);
 
+/* What put checks and repairs in the copy it stores: counts within the limits (and capability
+ * rule counts), mtu clamped, strings cut at their buffers, the trace target masked to 40 bits;
+ * for members also a known credential type, an identity with the member's address (its
+ * private key dropped). Returns 0 or ZTK_EINVAL. */
+int ztk_ctl_network_check(ztk_ctl_network *n);
+int ztk_ctl_member_check(ztk_ctl_member *m);
+
 /* Appends one item. Returns 0 or one of: ZTK_ELIMIT (the ZTK_CTL_MAX_* limit), ZTK_EINVAL (a
  * pool or route with mismatched families, a nil address, prefix bits too long for the
  * family), ZTK_ENOMEM. Capabilities and tags replace an entry with the same id and keep the
@@ -276,7 +283,7 @@ int64_t ztk_ctl_tick(ztk_ctl *c, int64_t now);
  * new record gets 1); an unchanged record is not written again. Changes are persisted and
  * pushed to the network's online members. saved (optional, initialised) receives the stored
  * record. Returns 0 or one of: ZTK_ELIMIT (ZTK_CTL_MAX_NETWORKS, or no free id), ZTK_EINVAL
- * (nwid with low 24 bits 0 when generating is impossible), ZTK_ENOMEM. */
+ * (ztk_ctl_network_check refuses it), ZTK_ENOMEM. */
 int ztk_ctl_network_put(ztk_ctl *c, int64_t now, const ztk_ctl_network *n, ztk_ctl_network *saved);
 /* A copy of network nwid into out (initialised or zeroed; freed first). Returns 0,
  * ZTK_ENOTFOUND or ZTK_ENOMEM. */
@@ -293,7 +300,8 @@ int ztk_ctl_network_counts(const ztk_ctl *c, uint64_t nwid, unsigned *total, uns
 /* Creates or updates member (m->nwid, m->address), revisions as for networks. A change is
  * pushed to the member if it is online; an authorized -> unauthorized change also revokes its
  * COM to every online member. Returns 0 or one of: ZTK_ENOTFOUND (no such network), ZTK_EINVAL
- * (reserved address), ZTK_ELIMIT (ZTK_CTL_MAX_MEMBERS), ZTK_ENOMEM. */
+ * (reserved address, or ztk_ctl_member_check refuses it), ZTK_ELIMIT (ZTK_CTL_MAX_MEMBERS),
+ * ZTK_ENOMEM. */
 int ztk_ctl_member_put(ztk_ctl *c, int64_t now, const ztk_ctl_member *m, ztk_ctl_member *saved);
 /* A copy of the member. Returns 0, ZTK_ENOTFOUND (network or member) or ZTK_ENOMEM. */
 int ztk_ctl_member_get(const ztk_ctl *c, uint64_t nwid, ztk_address address, ztk_ctl_member *out);

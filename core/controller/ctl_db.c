@@ -124,7 +124,9 @@ int ztk_ctl_network_put(ztk_ctl *c, int64_t now, const ztk_ctl_network *n, ztk_c
   if (ztk_ctl_network_copy(&rec, n))
     return ZTK_ENOMEM;
   rec.nwid = nwid;
-  int changed = store_network(c, now, &rec);
+  int changed = ztk_ctl_network_check(&rec);
+  if (!changed)
+    changed = store_network(c, now, &rec);
   if (changed < 0) {
     ztk_ctl_network_free(&rec);
     return changed;
@@ -220,6 +222,10 @@ int ztk_ctl_store_member(ztk_ctl *c, int64_t now, ztk_ctl_net *net, const ztk_ct
   memset(&rec, 0, sizeof rec);
   if (ztk_ctl_member_copy(&rec, m))
     return ZTK_ENOMEM;
+  if (ztk_ctl_member_check(&rec)) {
+    ztk_ctl_member_free(&rec);
+    return ZTK_EINVAL;
+  }
   rec.nwid = net->rec.nwid;
   if (was_authorized)
     *was_authorized = have && have->authorized;

@@ -30,7 +30,8 @@ ztk_ctl_member *ztk_ctl_net_member(const ztk_ctl_net *net, ztk_address address);
 /* Stores member m of net (copying it) without notifying anyone: a new record gets now as its
  * creation time (if unset) and revision 1, a changed one the stored revision + 1; it is
  * persisted. *was_authorized (optional) tells whether the stored record was authorized.
- * Returns 1 if something changed, 0 if not, or one of: ZTK_ELIMIT, ZTK_ENOMEM. */
+ * Returns 1 if something changed, 0 if not, or one of: ZTK_EINVAL (ztk_ctl_member_check),
+ * ZTK_ELIMIT, ZTK_ENOMEM. */
 int ztk_ctl_store_member(ztk_ctl *c, int64_t now, ztk_ctl_net *net, const ztk_ctl_member *m,
                          bool *was_authorized);
 

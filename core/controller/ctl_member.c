@@ -133,3 +133,20 @@ void ztk_ctl_member_set_authorized(ztk_ctl_member *m, bool authorized, int64_t n
     m->last_deauthorized_time = now;
   }
 }
+
+int ztk_ctl_member_check(ztk_ctl_member *m)
+{
+  m->name[sizeof m->name - 1] = 0;
+  m->last_auth_type[sizeof m->last_auth_type - 1] = 0;
+  m->last_auth_credential[sizeof m->last_auth_credential - 1] = 0;
+  m->trace_target &= 0xffffffffffull;
+  const char *t = m->last_auth_type;
+  if (m->ip_count > ZTK_CTL_MAX_MEMBER_IPS || m->tag_count > ZTK_CTL_MAX_MEMBER_TAGS ||
+      m->cap_count > ZTK_CTL_MAX_MEMBER_CAPS ||
+      (t[0] && strcmp(t, "api") && strcmp(t, "public") && strcmp(t, "token")) ||
+      (m->has_identity && m->identity.address != m->address))
+    return ZTK_EINVAL;
+  memset(m->identity.priv, 0, sizeof m->identity.priv);
+  m->identity.has_private = false;
+  return 0;
+}

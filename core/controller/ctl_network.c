@@ -230,3 +230,22 @@ int ztk_ctl_network_add_token(ztk_ctl_network *n, const char *token, int64_t exp
   return ztk_array_append((void **)&n->tokens, &n->token_count, sizeof t, ZTK_CTL_MAX_AUTH_TOKENS,
                           &t);
 }
+
+int ztk_ctl_network_check(ztk_ctl_network *n)
+{
+  if (n->pool_count > ZTK_CTL_MAX_POOLS || n->route_count > ZTK_CTL_MAX_ROUTES ||
+      n->rule_count > ZTK_CTL_MAX_RULES || n->cap_count > ZTK_CTL_MAX_CAPS ||
+      n->tag_count > ZTK_CTL_MAX_TAGS || n->token_count > ZTK_CTL_MAX_AUTH_TOKENS ||
+      n->dns.server_count > ZTK_CTL_MAX_DNS_SERVERS)
+    return ZTK_EINVAL;
+  for (unsigned i = 0; i < n->cap_count; i++)
+    if (n->caps[i].rule_count > ZTK_MAX_CAPABILITY_RULES)
+      return ZTK_EINVAL;
+  n->mtu = n->mtu < ZTK_MIN_MTU ? ZTK_MIN_MTU : n->mtu > ZTK_MAX_MTU ? ZTK_MAX_MTU : n->mtu;
+  n->name[sizeof n->name - 1] = 0;
+  n->dns.domain[sizeof n->dns.domain - 1] = 0;
+  n->client_id[sizeof n->client_id - 1] = 0;
+  n->authorization_endpoint[sizeof n->authorization_endpoint - 1] = 0;
+  n->trace_target &= 0xffffffffffull;
+  return 0;
+}

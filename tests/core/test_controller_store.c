@@ -364,6 +364,29 @@ static void test_limits_and_arguments(void **state)
   assert_int_equal(ztk_ctl_member_put(f->c, T0, &m, NULL), ZTK_EINVAL);
   m.address = 0xff00000001ull;
   assert_int_equal(ztk_ctl_member_put(f->c, T0, &m, NULL), ZTK_EINVAL);
+  m.address = f->alice.address;
+  strcpy(m.last_auth_type, "bogus");
+  assert_int_equal(ztk_ctl_member_put(f->c, T0, &m, NULL), ZTK_EINVAL);
+  m.last_auth_type[0] = 0;
+  m.has_identity = true;
+  m.identity = f->bob; /* another member's identity */
+  assert_int_equal(ztk_ctl_member_put(f->c, T0, &m, NULL), ZTK_EINVAL);
+  m.identity = f->ctl;
+  m.identity.address = m.address;
+  m.trace_target = 0xff0102030405ull;
+  assert_int_equal(ztk_ctl_member_put(f->c, T0, &m, &m), 0);
+  assert_false(m.identity.has_private); /* secrets are not stored */
+  assert_true(m.trace_target == 0x0102030405ull);
+  m.has_identity = false;
+  ztk_ctl_network bad;
+  cr_vectornet(&bad);
+  bad.mtu = 100;
+  strcpy(bad.name, "x");
+  assert_int_equal(ztk_ctl_network_put(f->c, T0, &bad, &bad), 0);
+  assert_int_equal(bad.mtu, ZTK_MIN_MTU);
+  bad.dns.server_count = 9;
+  assert_int_equal(ztk_ctl_network_put(f->c, T0, &bad, NULL), ZTK_EINVAL);
+  ztk_ctl_network_free(&bad);
   ztk_inaddr none = {0};
   assert_int_equal(ztk_ctl_member_add_ip(&m, &none), ZTK_EINVAL);
   for (uint32_t i = 0; i < ZTK_CTL_MAX_MEMBER_CAPS; i++)
