@@ -83,39 +83,41 @@ static int number(const json_t *v, const char *field, bool *neg, uint64_t *mag, 
   return 0;
 }
 
+/* A number with sign and magnitude; absent or null gives the default (dneg, dmag). */
+static int number_or(const json_t *v, const char *field, bool dneg, uint64_t dmag, bool *neg,
+                     uint64_t *mag, ztk_json_why *why)
+{
+  if (v && !json_is_null(v))
+    return number(v, field, neg, mag, why);
+  *neg = dneg;
+  *mag = dmag;
+  return 0;
+}
+
 int ztk_json_uint(const json_t *v, const char *field, uint64_t dflt, uint64_t max, uint64_t *out,
                   ztk_json_why *why)
 {
   bool neg;
   uint64_t mag;
-  if (!v || json_is_null(v)) {
-    *out = dflt;
-    return 0;
-  }
-  int rc = number(v, field, &neg, &mag, why);
-  if (rc)
-    return rc;
-  if ((neg && mag) || mag > max)
-    return ztk_json_fail(why, ZTK_EJSON_FIELD, field, "out of range (0..%" PRIu64 ")", max);
-  *out = mag;
-  return 0;
+  int rc = number_or(v, field, false, dflt, &neg, &mag, why);
+  if (!rc && ((neg && mag) || mag > max))
+    rc = ztk_json_fail(why, ZTK_EJSON_FIELD, field, "out of range (0..%" PRIu64 ")", max);
+  if (!rc)
+    *out = mag;
+  return rc;
 }
 
 int ztk_json_int(const json_t *v, const char *field, int64_t dflt, int64_t *out, ztk_json_why *why)
 {
   bool neg;
   uint64_t mag;
-  if (!v || json_is_null(v)) {
-    *out = dflt;
-    return 0;
-  }
-  int rc = number(v, field, &neg, &mag, why);
-  if (rc)
-    return rc;
-  if (mag > (neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX))
-    return ztk_json_fail(why, ZTK_EJSON_FIELD, field, "out of range");
-  *out = neg ? (int64_t)(0 - mag) : (int64_t)mag;
-  return 0;
+  int rc = number_or(v, field, dflt < 0, dflt < 0 ? 0 - (uint64_t)dflt : (uint64_t)dflt, &neg, &mag,
+                     why);
+  if (!rc && mag > (neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX))
+    rc = ztk_json_fail(why, ZTK_EJSON_FIELD, field, "out of range");
+  if (!rc)
+    *out = neg ? (int64_t)(0 - mag) : (int64_t)mag;
+  return rc;
 }
 
 int ztk_json_str(const json_t *v, const char *field, const char *dflt, char *out, size_t cap,

@@ -11,17 +11,15 @@
 #define NWID_LOW_MASK 0xffffffull
 #define NEW_ID_TRIALS 1000
 
+static int net_cmp(const void *key, const void *item)
+{
+  uint64_t k = *(const uint64_t *)key, v = ((const ztk_ctl_net *)item)->rec.nwid;
+  return k < v ? -1 : k > v;
+}
+
 static unsigned net_lower(const ztk_ctl *c, uint64_t nwid)
 {
-  unsigned lo = 0, hi = c->net_count;
-  while (lo < hi) {
-    unsigned mid = lo + (hi - lo) / 2;
-    if (c->nets[mid].rec.nwid < nwid)
-      lo = mid + 1;
-    else
-      hi = mid;
-  }
-  return lo;
+  return ztk_array_lower_bound(c->nets, c->net_count, sizeof *c->nets, &nwid, net_cmp);
 }
 
 ztk_ctl_net *ztk_ctl_net_find(const ztk_ctl *c, uint64_t nwid)
@@ -30,17 +28,16 @@ ztk_ctl_net *ztk_ctl_net_find(const ztk_ctl *c, uint64_t nwid)
   return i < c->net_count && c->nets[i].rec.nwid == nwid ? &c->nets[i] : NULL;
 }
 
+static int member_cmp(const void *key, const void *item)
+{
+  uint64_t k = *(const uint64_t *)key, v = ((const ztk_ctl_member *)item)->address;
+  return k < v ? -1 : k > v;
+}
+
 static unsigned member_lower(const ztk_ctl_net *net, ztk_address address)
 {
-  unsigned lo = 0, hi = net->member_count;
-  while (lo < hi) {
-    unsigned mid = lo + (hi - lo) / 2;
-    if (net->members[mid].address < address)
-      lo = mid + 1;
-    else
-      hi = mid;
-  }
-  return lo;
+  return ztk_array_lower_bound(net->members, net->member_count, sizeof *net->members, &address,
+                               member_cmp);
 }
 
 ztk_ctl_member *ztk_ctl_net_member(const ztk_ctl_net *net, ztk_address address)

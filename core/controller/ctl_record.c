@@ -231,45 +231,49 @@ static int rd_net_caps(ztk_rd *r, ztk_ctl_network *n)
   return rc;
 }
 
-static int rd_net_addrs(ztk_rd *r, ztk_ctl_network *n)
+/* Reads a list: count(2) then items, each read and stored by fn into target. */
+typedef int (*item_fn)(ztk_rd *r, void *target);
+
+static int rd_list(ztk_rd *r, void *target, item_fn fn)
 {
   unsigned count = ztk_rd_u16(r);
   int rc = 0;
-  for (unsigned i = 0; !rc && !r->err && i < count; i++) {
-    ztk_ctl_pool p;
-    rd_addr(r, &p.start);
-    rd_addr(r, &p.end);
-    rc = r->err ? r->err : ztk_ctl_network_add_pool(n, &p);
-  }
-  count = ztk_rd_u16(r);
-  for (unsigned i = 0; !rc && !r->err && i < count; i++) {
-    ztk_ctl_route rt;
-    rd_addr(r, &rt.target);
-    rd_addr(r, &rt.via);
-    rc = r->err ? r->err : ztk_ctl_network_add_route(n, &rt);
-  }
-  return rc;
+  for (unsigned i = 0; !rc && !r->err && i < count; i++)
+    rc = fn(r, target);
+  return rc ? rc : r->err;
 }
 
-static int rd_net_tags_tokens(ztk_rd *r, ztk_ctl_network *n)
+static int rd_pool(ztk_rd *r, void *n)
 {
-  unsigned count = ztk_rd_u16(r);
-  int rc = 0;
-  for (unsigned i = 0; !rc && !r->err && i < count; i++) {
-    ztk_ctl_tag t;
-    t.id = ztk_rd_u32(r);
-    t.has_default = rd_bool(r);
-    t.dflt = ztk_rd_u32(r);
-    rc = r->err ? r->err : ztk_ctl_network_add_tag(n, &t);
-  }
-  count = ztk_rd_u16(r);
-  for (unsigned i = 0; !rc && !r->err && i < count; i++) {
-    char token[ZTK_CTL_TOKEN_MAX + 1];
-    rd_str(r, token, ZTK_CTL_TOKEN_MAX);
-    int64_t expires = rd_i64(r);
-    rc = r->err ? r->err : ztk_ctl_network_add_token(n, token, expires);
-  }
-  return rc;
+  ztk_ctl_pool p;
+  rd_addr(r, &p.start);
+  rd_addr(r, &p.end);
+  return r->err ? r->err : ztk_ctl_network_add_pool(n, &p);
+}
+
+static int rd_route(ztk_rd *r, void *n)
+{
+  ztk_ctl_route rt;
+  rd_addr(r, &rt.target);
+  rd_addr(r, &rt.via);
+  return r->err ? r->err : ztk_ctl_network_add_route(n, &rt);
+}
+
+static int rd_tag(ztk_rd *r, void *n)
+{
+  ztk_ctl_tag t;
+  t.id = ztk_rd_u32(r);
+  t.has_default = rd_bool(r);
+  t.dflt = ztk_rd_u32(r);
+  return r->err ? r->err : ztk_ctl_network_add_tag(n, &t);
+}
+
+static int rd_token(ztk_rd *r, void *n)
+{
+  char token[ZTK_CTL_TOKEN_MAX + 1];
+  rd_str(r, token, ZTK_CTL_TOKEN_MAX);
+  int64_t expires = rd_i64(r);
+  return r->err ? r->err : ztk_ctl_network_add_token(n, token, expires);
 }
 
 static void rd_net_tail(ztk_rd *r, ztk_ctl_network *n)
@@ -309,13 +313,17 @@ static int rd_network(ztk_rd *r, ztk_ctl_network *n)
   n->v6_zt = rd_bool(r);
   if (n->mtu < ZTK_MIN_MTU || n->mtu > ZTK_MAX_MTU)
     ztk_rd_fail(r, ZTK_EFORMAT);
-  int rc = rd_net_addrs(r, n);
+  int rc = rd_list(r, n, rd_pool);
+  if (!rc)
+    rc = rd_list(r, n, rd_route);
   if (!rc && !r->err)
     rc = rd_net_rules(r, n);
   if (!rc && !r->err)
     rc = rd_net_caps(r, n);
-  if (!rc && !r->err)
-    rc = rd_net_tags_tokens(r, n);
+  if (!rc)
+    rc = rd_list(r, n, rd_tag);
+  if (!rc)
+    rc = rd_list(r, n, rd_token);
   if (!rc && !r->err)
     rd_net_tail(r, n);
   return rc;
@@ -378,26 +386,31 @@ void ztk_ctl_record_write_member(ztk_wr *w, const ztk_ctl_member *m)
   finish(w, start);
 }
 
+static int rd_member_ip(ztk_rd *r, void *m)
+{
+  ztk_inaddr a;
+  rd_addr(r, &a);
+  return r->err ? r->err : ztk_ctl_member_add_ip(m, &a);
+}
+
+static int rd_member_tag(ztk_rd *r, void *m)
+{
+  uint32_t id = ztk_rd_u32(r), value = ztk_rd_u32(r);
+  return r->err ? r->err : ztk_ctl_member_set_tag(m, id, value);
+}
+
+static int rd_member_cap(ztk_rd *r, void *m)
+{
+  uint32_t id = ztk_rd_u32(r);
+  return r->err ? r->err : ztk_ctl_member_add_cap(m, id);
+}
+
 static int rd_member_lists(ztk_rd *r, ztk_ctl_member *m)
 {
-  unsigned count = ztk_rd_u16(r);
-  int rc = 0;
-  for (unsigned i = 0; !rc && !r->err && i < count; i++) {
-    ztk_inaddr a;
-    rd_addr(r, &a);
-    rc = r->err ? r->err : ztk_ctl_member_add_ip(m, &a);
-  }
-  count = ztk_rd_u16(r);
-  for (unsigned i = 0; !rc && !r->err && i < count; i++) {
-    uint32_t id = ztk_rd_u32(r), value = ztk_rd_u32(r);
-    rc = r->err ? r->err : ztk_ctl_member_set_tag(m, id, value);
-  }
-  count = ztk_rd_u16(r);
-  for (unsigned i = 0; !rc && !r->err && i < count; i++) {
-    uint32_t id = ztk_rd_u32(r);
-    rc = r->err ? r->err : ztk_ctl_member_add_cap(m, id);
-  }
-  return rc;
+  int rc = rd_list(r, m, rd_member_ip);
+  if (!rc)
+    rc = rd_list(r, m, rd_member_tag);
+  return rc ? rc : rd_list(r, m, rd_member_cap);
 }
 
 static bool known_auth_type(const char *t)

@@ -24,18 +24,22 @@ static int key_cmp(const ztk_ctl_status *s, uint64_t nwid, ztk_address address)
   return 0;
 }
 
+typedef struct status_key {
+  uint64_t nwid;
+  ztk_address address;
+} status_key;
+
+static int search_cmp(const void *key, const void *item)
+{
+  const status_key *k = key;
+  return -key_cmp(item, k->nwid, k->address);
+}
+
 /* The index of the first entry not below (nwid, address). */
 static unsigned lower_bound(const ztk_ctl_status_table *t, uint64_t nwid, ztk_address address)
 {
-  unsigned lo = 0, hi = t->count;
-  while (lo < hi) {
-    unsigned mid = lo + (hi - lo) / 2;
-    if (key_cmp(&t->items[mid], nwid, address) < 0)
-      lo = mid + 1;
-    else
-      hi = mid;
-  }
-  return lo;
+  status_key k = {nwid, address};
+  return ztk_array_lower_bound(t->items, t->count, sizeof *t->items, &k, search_cmp);
 }
 
 ztk_ctl_status *ztk_ctl_status_find(const ztk_ctl_status_table *t, uint64_t nwid,

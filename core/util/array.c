@@ -58,3 +58,18 @@ void ztk_array_remove(void *arr, unsigned *count, size_t size, unsigned i)
   memmove(p + (size_t)i * size, p + (size_t)(i + 1) * size, (size_t)(*count - i - 1) * size);
   (*count)--;
 }
+
+unsigned ztk_array_lower_bound(const void *arr, unsigned count, size_t size, const void *key,
+                               int (*cmp)(const void *key, const void *item))
+{
+  const uint8_t *base = arr;
+  unsigned lo = 0, hi = count;
+  while (lo < hi) {
+    unsigned mid = lo + (hi - lo) / 2;
+    if (cmp(key, base + (size_t)mid * size) > 0)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo;
+}

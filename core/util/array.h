@@ -21,4 +21,10 @@ int ztk_array_dup(void **dst, const void *src, unsigned count, size_t size);
 /* Removes item i of *count (the later items move down; the allocation is kept). */
 void ztk_array_remove(void *arr, unsigned *count, size_t size, unsigned i);
 
+/* Binary search in an array of count items sorted by cmp: the index of the first item that is
+ * not below key (count if none). cmp(key, item) returns <0, 0 or >0 as key sorts before, with
+ * or after the item. */
+unsigned ztk_array_lower_bound(const void *arr, unsigned count, size_t size, const void *key,
+                               int (*cmp)(const void *key, const void *item));
+
 #endif

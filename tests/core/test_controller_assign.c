@@ -9,24 +9,15 @@
 #include <stdio.h>
 
 #define NWID CR_NWID
-#define T0 1795314236798ll
+#define T0 CR_T0
 
-static cr_fixture *f;
+CR_FIXTURE_GROUP
 static int64_t now;
 
-static int setup(void **state)
+static int setup_now(void **state)
 {
-  (void)state;
-  f = cr_fx_new(T0);
-  now = T0;
-  return 0;
-}
-
-static int teardown(void **state)
-{
-  (void)state;
-  cr_fx_free(f);
-  return 0;
+  now = CR_T0;
+  return setup(state);
 }
 
 /* Replaces vectornet's pools and routes with the given ones ("start-end", "target[@via]"). */
@@ -263,14 +254,14 @@ static void test_limits(void **state)
 int main(void)
 {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test_setup_teardown(test_live_vectors, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_formula, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_skip_255_and_taken, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_tiny_pools, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_routes, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_presets, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_ipv6_pools, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_limits, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_live_vectors, setup_now, teardown),
+      cmocka_unit_test_setup_teardown(test_formula, setup_now, teardown),
+      cmocka_unit_test_setup_teardown(test_skip_255_and_taken, setup_now, teardown),
+      cmocka_unit_test_setup_teardown(test_tiny_pools, setup_now, teardown),
+      cmocka_unit_test_setup_teardown(test_routes, setup_now, teardown),
+      cmocka_unit_test_setup_teardown(test_presets, setup_now, teardown),
+      cmocka_unit_test_setup_teardown(test_ipv6_pools, setup_now, teardown),
+      cmocka_unit_test_setup_teardown(test_limits, setup_now, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -7,23 +7,9 @@
 #include "core/controller/ctl_record.h"
 
 #define NWID CR_NWID
-#define T0 1795314236798ll
+#define T0 CR_T0
 
-static cr_fixture *f;
-
-static int setup(void **state)
-{
-  (void)state;
-  f = cr_fx_new(T0);
-  return 0;
-}
-
-static int teardown(void **state)
-{
-  (void)state;
-  cr_fx_free(f);
-  return 0;
-}
+CR_FIXTURE_GROUP
 
 /* A network using every field. */
 static void everything(ztk_ctl_network *n)

@@ -77,6 +77,23 @@ typedef struct cr_fixture {
 } cr_fixture;
 
 #define CR_NWID 0x89419d3fcd7cda1full
+#define CR_T0 1795314236798ll /* vectornet's creation time in the live session */
+
+/* A file-level fixture `f` made at CR_T0, with the cmocka setup and teardown for it. */
+#define CR_FIXTURE_GROUP                                                                           \
+  static cr_fixture *f;                                                                            \
+  static int setup(void **state)                                                                   \
+  {                                                                                                \
+    (void)state;                                                                                   \
+    f = cr_fx_new(CR_T0);                                                                          \
+    return 0;                                                                                      \
+  }                                                                                                \
+  static int teardown(void **state)                                                                \
+  {                                                                                                \
+    (void)state;                                                                                   \
+    cr_fx_free(f);                                                                                 \
+    return 0;                                                                                      \
+  }
 
 cr_fixture *cr_fx_new(int64_t now);
 void cr_fx_free(cr_fixture *f);
