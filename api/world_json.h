@@ -17,12 +17,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "api/json_field.h"
 #include "core/world/world.h"
-
-/* Where a conversion failed, for messages: the field and what was wrong with it. */
-typedef struct ztk_json_why {
-  char text[160];
-} ztk_json_why;
 
 /* How to read the roots of a document. */
 typedef struct ztk_world_json_opts {

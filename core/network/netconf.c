@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/util/array.h"
+
 #define ADDRESS_MASK 0xffffffffffull
 
 /* Room for the largest single item written into a binary value (a capability with 64 rules
@@ -27,87 +29,45 @@ void ztk_netconf_free(ztk_netconf *nc)
   ztk_netconf_init(nc);
 }
 
-/* Heap arrays keep capacity implicit: count rounded up to a power of two, so growing only
- * reallocates when count reaches a power of two. */
-static unsigned capacity_for(unsigned count)
-{
-  unsigned c = 1;
-  while (c < count)
-    c <<= 1;
-  return c;
-}
-
-static int grow(void **arr, unsigned count, size_t size, unsigned max)
-{
-  if (count >= max)
-    return ZTK_ELIMIT;
-  if (count == 0 || (count & (count - 1)) == 0) {
-    void *p = realloc(*arr, (size_t)capacity_for(count + 1) * size);
-    if (!p)
-      return ZTK_ENOMEM;
-    *arr = p;
-  }
-  return 0;
-}
-
-static int append(void **arr, unsigned *count, size_t size, unsigned max, const void *item)
-{
-  int rc = grow(arr, *count, size, max);
-  if (rc)
-    return rc;
-  memcpy((uint8_t *)*arr + (size_t)*count * size, item, size);
-  (*count)++;
-  return 0;
-}
-
 int ztk_netconf_add_rule(ztk_netconf *nc, const ztk_rule *r)
 {
-  return append((void **)&nc->rules, &nc->rule_count, sizeof *r, ZTK_MAX_NETWORK_RULES, r);
+  return ztk_array_append((void **)&nc->rules, &nc->rule_count, sizeof *r, ZTK_MAX_NETWORK_RULES,
+                          r);
 }
 
 int ztk_netconf_add_capability(ztk_netconf *nc, const ztk_capability *c)
 {
-  return append((void **)&nc->caps, &nc->cap_count, sizeof *c, ZTK_MAX_NETWORK_CAPABILITIES, c);
+  return ztk_array_append((void **)&nc->caps, &nc->cap_count, sizeof *c,
+                          ZTK_MAX_NETWORK_CAPABILITIES, c);
 }
 
 int ztk_netconf_add_tag(ztk_netconf *nc, const ztk_tag *t)
 {
-  return append((void **)&nc->tags, &nc->tag_count, sizeof *t, ZTK_MAX_NETWORK_TAGS, t);
+  return ztk_array_append((void **)&nc->tags, &nc->tag_count, sizeof *t, ZTK_MAX_NETWORK_TAGS, t);
 }
 
 int ztk_netconf_add_specialist(ztk_netconf *nc, uint64_t specialist)
 {
-  return append((void **)&nc->specialists, &nc->specialist_count, sizeof specialist,
-                ZTK_MAX_NETWORK_SPECIALISTS, &specialist);
+  return ztk_array_append((void **)&nc->specialists, &nc->specialist_count, sizeof specialist,
+                          ZTK_MAX_NETWORK_SPECIALISTS, &specialist);
 }
 
 int ztk_netconf_add_route(ztk_netconf *nc, const ztk_netconf_route *rt)
 {
-  return append((void **)&nc->routes, &nc->route_count, sizeof *rt, ZTK_MAX_NETWORK_ROUTES, rt);
-}
-
-static int dup_array(void **dst, const void *src, unsigned count, size_t size)
-{
-  *dst = NULL;
-  if (!count)
-    return 0;
-  *dst = malloc((size_t)capacity_for(count) * size);
-  if (!*dst)
-    return ZTK_ENOMEM;
-  memcpy(*dst, src, (size_t)count * size);
-  return 0;
+  return ztk_array_append((void **)&nc->routes, &nc->route_count, sizeof *rt,
+                          ZTK_MAX_NETWORK_ROUTES, rt);
 }
 
 int ztk_netconf_copy(ztk_netconf *dst, const ztk_netconf *src)
 {
   ztk_netconf_free(dst);
   *dst = *src;
-  int rc = dup_array((void **)&dst->caps, src->caps, src->cap_count, sizeof *src->caps);
-  rc |= dup_array((void **)&dst->tags, src->tags, src->tag_count, sizeof *src->tags);
-  rc |= dup_array((void **)&dst->specialists, src->specialists, src->specialist_count,
-                  sizeof *src->specialists);
-  rc |= dup_array((void **)&dst->routes, src->routes, src->route_count, sizeof *src->routes);
-  rc |= dup_array((void **)&dst->rules, src->rules, src->rule_count, sizeof *src->rules);
+  int rc = ztk_array_dup((void **)&dst->caps, src->caps, src->cap_count, sizeof *src->caps);
+  rc |= ztk_array_dup((void **)&dst->tags, src->tags, src->tag_count, sizeof *src->tags);
+  rc |= ztk_array_dup((void **)&dst->specialists, src->specialists, src->specialist_count,
+                      sizeof *src->specialists);
+  rc |= ztk_array_dup((void **)&dst->routes, src->routes, src->route_count, sizeof *src->routes);
+  rc |= ztk_array_dup((void **)&dst->rules, src->rules, src->rule_count, sizeof *src->rules);
   if (rc) {
     ztk_netconf_free(dst);
     return ZTK_ENOMEM;
@@ -215,7 +175,7 @@ static int read_items(ztk_rd *r, void **items, size_t size, unsigned *count, uns
                       item_read_fn fn)
 {
   while (ztk_rd_left(r) > 0) {
-    int rc = grow(items, *count, size, max);
+    int rc = ztk_array_reserve(items, *count, size, max);
     if (rc)
       return rc;
     rc = fn(r, (uint8_t *)*items + *count * size);
@@ -236,9 +196,8 @@ static int blob_caps(ztk_netconf *nc, ztk_rd *r)
 
 static int blob_tags(ztk_netconf *nc, ztk_rd *r)
 {
-  int rc =
-      read_items(r, (void **)&nc->tags, sizeof nc->tags[0], &nc->tag_count, ZTK_MAX_NETWORK_TAGS,
-                 rd_tag);
+  int rc = read_items(r, (void **)&nc->tags, sizeof nc->tags[0], &nc->tag_count,
+                      ZTK_MAX_NETWORK_TAGS, rd_tag);
   SORT_BY_ID(nc->tags, nc->tag_count, ztk_tag)
   return rc;
 }

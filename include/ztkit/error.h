@@ -79,7 +79,9 @@ extern "C" {
   X(ZTK_ESOCK_OPNOTSUPP, -96, "socket: operation not supported on this socket type")   \
   X(ZTK_ESOCK_NOPROTOOPT, -97, "socket: unknown option")                               \
   X(ZTK_ESOCK_DESTADDRREQ, -98, "socket: destination address required")               \
-  X(ZTK_ESOCK_ACCES, -99, "socket: broadcast needs SO_BROADCAST")
+  X(ZTK_ESOCK_ACCES, -99, "socket: broadcast needs SO_BROADCAST") \
+  X(ZTK_ECTL_RECORD, -100, "controller: corrupt database record")                       \
+  X(ZTK_ECTL_VERSION, -101, "controller: database record of an unsupported version")
 
 enum ztk_error {
 #define ZTK_ERROR_ENUM(name, value, msg) name = value,
