@@ -100,6 +100,10 @@ struct ztk_node {
   struct ztk_ctl *ctl;             /* embedded controller, NULL unless enabled; owned */
 };
 
+/* The embedded controller of a node (NULL unless enabled): for the API layer, the runtime and
+ * the simulator, which manage its networks and members. */
+struct ztk_ctl *ztk_node_controller(ztk_node *n);
+
 /* ---- events and traces (node.c) ---- */
 void ztk_node_emit(ztk_node *n, const ztk_event *ev);
 void ztk_node_emit_peer(ztk_node *n, ztk_event_type type, ztk_address peer,
