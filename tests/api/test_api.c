@@ -185,12 +185,26 @@ static void test_controller_and_members(void **state)
   json_decref(want);
   json_decref(got);
   cr_fx_network(f, T_CREATE, NULL);
+  /* a document posted back as it was read changes nothing */
+  got = call_ok(T_CREATE, "GET", "/controller/network/89419d3fcd7cda1f", NULL);
+  char *text = json_dumps(got, JSON_COMPACT);
+  json_t *again = call_ok(T_CREATE + 5, "POST", "/controller/network/89419d3fcd7cda1f", text);
+  assert_true(json_equal(got, again));
+  free(text);
+  json_decref(again);
+  json_decref(got);
   const char *m = "/controller/network/89419d3fcd7cda1f/member/0100000001";
   got = call_ok(T_CREATE, "POST", m, "{\"name\":\"n1\",\"authorized\":1,\"tags\":[[1,2]]}");
   assert_true(json_integer_value(json_object_get(got, "revision")) == 1);
   assert_true(json_integer_value(json_object_get(got, "lastAuthorizedTime")) == T_CREATE);
   json_decref(got);
   got = call_ok(T_CREATE, "POST", "/controller/network/89419d3fcd7cda1f/member/0100000002", "{}");
+  text = json_dumps(got, JSON_COMPACT);
+  again =
+      call_ok(T_CREATE + 5, "POST", "/controller/network/89419d3fcd7cda1f/member/0100000002", text);
+  assert_true(json_equal(got, again)); /* revision 1 still */
+  free(text);
+  json_decref(again);
   json_decref(got);
   got = call_ok(T_CREATE, "GET", "/unstable/controller/network/89419d3fcd7cda1f/member", NULL);
   json_t *meta = json_object_get(got, "meta");
