@@ -4,6 +4,9 @@
 #include <string.h>
 
 #include "tests/support/vectors.h"
+#include "stack/env.h"
+#include "stack/host.h"
+#include "stack/vnic.h"
 #include "transport/mem.h"
 
 #define PORT 9993
@@ -38,6 +41,8 @@ static void cb_event(void *user, const ztk_event *ev)
     h->last_user_len = ev->len < sizeof h->last_user ? ev->len : sizeof h->last_user;
     memcpy(h->last_user, ev->data, h->last_user_len);
   }
+  if (h->vnic)
+    ztk_vnic_event(h->vnic, ev);
   if (ev->type == ZTK_EVENT_TRACE && h->net->trace)
     fprintf(stderr, "[%lld] %010llx %.*s\n", (long long)h->net->now,
             (unsigned long long)h->id.address, (int)ev->len, (const char *)ev->data);
@@ -49,7 +54,29 @@ static void cb_frame_out(void *user, ztk_nwid nwid, uint64_t src_mac, uint64_t d
   tn_host *h = user;
   (void)vlan_id;
   tf_log_add(&h->frames, nwid, src_mac, dst_mac, ethertype, data, len);
+  if (h->vnic)
+    ztk_vnic_from_node(h->vnic, nwid, src_mac, dst_mac, ethertype, data, len);
 }
+
+static void vnic_to_node(void *user, uint64_t nwid, uint64_t src, uint64_t dst, uint16_t et,
+                         const void *data, size_t len)
+{
+  tn_host *h = user;
+  ztk_node_frame_in(h->node, h->net->now, nwid, src, dst, et, 0, data, len, NULL);
+}
+
+static void vnic_subscribe(void *user, uint64_t nwid, uint64_t mac, uint32_t adi, bool on)
+{
+  tn_host *h = user;
+  if (on)
+    ztk_node_multicast_subscribe(h->node, h->net->now, nwid, mac, adi);
+  else
+    ztk_node_multicast_unsubscribe(h->node, nwid, mac, adi);
+}
+
+static const ztk_vnic_ops vnic_ops = {vnic_to_node, vnic_subscribe};
+
+void tn_stack_enter(testnet *tn) { ztk_stack_set_now(tn->now); }
 
 static tn_state *find_state(tn_host *h, int type, uint64_t id)
 {
@@ -118,8 +145,12 @@ void tn_crash(testnet *tn, int i)
   tn_host *h = &tn->h[i];
   if (!h->up)
     return;
+  ztk_vnic_free(h->vnic);
+  h->vnic = NULL;
   ztk_node_free(h->node);
   h->node = NULL;
+  ztk_stack_host_free(h->sh);
+  h->sh = NULL;
   h->up = false;
 }
 
@@ -205,6 +236,12 @@ void tn_start(testnet *tn, int i)
   h->up = true;
   if (h->controller)
     assert_int_equal(ztk_node_enable_controller(h->node, tn->now), 0);
+  if (h->stack) {
+    assert_int_equal(ztk_stack_init(), 0);
+    ztk_stack_set_now(tn->now);
+    assert_int_equal(ztk_stack_host_new(&h->sh, NULL), 0);
+    assert_int_equal(ztk_vnic_new(&h->vnic, h->sh, h->node, &vnic_ops, h), 0);
+  }
   ztk_node_tick(h->node, tn->now, &h->deadline);
 }
 
@@ -234,14 +271,31 @@ static bool deliver(testnet *tn)
   return any;
 }
 
+static bool any_stack(const testnet *tn)
+{
+  for (int i = 0; i < tn->n; i++)
+    if (tn->h[i].vnic)
+      return true;
+  return false;
+}
+
 void tn_run(testnet *tn, int64_t ms)
 {
   int64_t end = tn->now + ms;
   for (;;) {
     int guard = 0;
+    ztk_stack_set_now(tn->now);
     while (deliver(tn) && ++guard < 100000) {
     }
     int64_t next = end;
+    if (any_stack(tn)) {
+      int64_t s = ztk_stack_tick(tn->now);
+      if (s < next)
+        next = s > tn->now ? s : tn->now + 1;
+      for (int i = 0; i < tn->n; i++)
+        if (tn->h[i].vnic)
+          ztk_vnic_flush(tn->h[i].vnic);
+    }
     for (int i = 0; i < tn->n; i++)
       if (tn->h[i].up && tn->h[i].deadline < next)
         next = tn->h[i].deadline;

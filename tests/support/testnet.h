@@ -46,6 +46,9 @@ typedef struct tn_host {
   int nstate;
   tf_log frames;                 /* frames the node handed to this host */
   bool controller;               /* host runs the embedded controller */
+  bool stack;                    /* host has an lwIP stack on its networks (vnic) */
+  struct ztk_stack_host *sh;
+  struct ztk_vnic *vnic;
   bool responder;                /* joined networks get the core-only responder */
 } tn_host;
 
@@ -105,6 +108,9 @@ uint32_t tn_ipv4(testnet *tn, int i, uint64_t nwid);
 
 /* Host i's MAC on nwid. */
 uint64_t tn_mac(testnet *tn, int i, uint64_t nwid);
+
+/* Calls into host i's stack must be bracketed by these (lwIP's clock is the test's). */
+void tn_stack_enter(testnet *tn);
 
 /* Sends a frame from host i's virtual interface. */
 int tn_frame(testnet *tn, int i, uint64_t nwid, uint64_t dst_mac, uint16_t ethertype,
