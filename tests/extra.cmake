@@ -1,10 +1,13 @@
 # Script tests (Python, stdlib only): CLI behaviour and live interop. Exit code 77 = skipped.
 find_package(Python3 REQUIRED COMPONENTS Interpreter)
+# Programs a script test compiles against our libraries need the same instrumentation
+# (an ASan libztkit.so cannot load into a plain executable).
+string(REPLACE ";" " " ztk_user_flags "${ZTK_INSTRUMENT_FLAGS}")
 function(ztk_script_test name script)
   cmake_parse_arguments(T "" "" "LABELS;ARGS" ${ARGN})
   add_test(NAME ${name} COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/${script} ${T_ARGS})
   set_tests_properties(${name} PROPERTIES LABELS "${T_LABELS}" SKIP_RETURN_CODE 77 TIMEOUT 600
-    ENVIRONMENT "ZTK_BUILD=${CMAKE_BINARY_DIR};ZTK_SOURCE=${CMAKE_SOURCE_DIR}")
+    ENVIRONMENT "ZTK_BUILD=${CMAKE_BINARY_DIR};ZTK_SOURCE=${CMAKE_SOURCE_DIR};ZTK_USER_FLAGS=${ztk_user_flags}")
 endfunction()
 
 ztk_script_test(tools/idtool tools/idtool_test.py LABELS "tools")

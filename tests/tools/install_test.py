@@ -9,6 +9,8 @@ import tempfile
 import unittest
 
 BUILD = os.environ.get("ZTK_BUILD", "build")
+# The instrumentation the library was built with (sanitizers, coverage), which its users need too.
+USER_FLAGS = os.environ.get("ZTK_USER_FLAGS", "").split()
 PROGRAM = r'''
 #include <stdio.h>
 #include <string.h>
@@ -60,7 +62,7 @@ class InstallTest(unittest.TestCase):
     def test_pkg_config(self):
         flags = run(["pkg-config", "--cflags", "--libs", "ztkit"], env=self.env()).split()
         exe = os.path.join(self.tmp, "prog_pc")
-        run(["cc", os.path.join(self.tmp, "prog.c"), "-o", exe] + flags, env=self.env())
+        run(["cc", os.path.join(self.tmp, "prog.c"), "-o", exe] + USER_FLAGS + flags, env=self.env())
         self.assertEqual(run([exe], env=self.env()).strip(), "ZTK_EID_RESERVED")
 
     def test_cmake_package(self):
@@ -72,7 +74,9 @@ class InstallTest(unittest.TestCase):
                     "find_package(ztkit REQUIRED)\nadd_executable(prog prog.c)\n"
                     "target_link_libraries(prog PRIVATE ztkit::ztkit)\n")
         bdir = os.path.join(proj, "build")
-        run(["cmake", "-S", proj, "-B", bdir, f"-DCMAKE_PREFIX_PATH={self.prefix}"], env=self.env())
+        run(["cmake", "-S", proj, "-B", bdir, f"-DCMAKE_PREFIX_PATH={self.prefix}",
+             "-DCMAKE_C_FLAGS=" + " ".join(USER_FLAGS),
+             "-DCMAKE_EXE_LINKER_FLAGS=" + " ".join(USER_FLAGS)], env=self.env())
         run(["cmake", "--build", bdir], env=self.env())
         self.assertEqual(run([os.path.join(bdir, "prog")], env=self.env()).strip(),
                          "ZTK_EID_RESERVED")
