@@ -17,6 +17,7 @@
 
 #define API_TIMEOUT_MS 10000
 #define DEFAULT_UDP_ECHO_PORT 7
+#define JOIN_MAX_NETWORKS 64 /* the node's limit (core/node/network.h) */
 
 /* ---- shared ---- */
 
@@ -105,8 +106,24 @@ typedef struct join_state {
   bool responder_pending; /* service thread only (hooks) */
   pthread_mutex_t m;
   bool ok;                /* a config arrived */
-  char last_addrs[1024];  /* the addresses last printed (callback thread) */
+  struct {                /* the addresses last printed per network (callback thread) */
+    ztk_nwid nwid;
+    char addrs[1024];
+  } printed[JOIN_MAX_NETWORKS];
+  int nprinted;
 } join_state;
+
+/* The addresses last printed for nwid (a new slot when there is room, else the last one). */
+static char *printed_addrs(join_state *j, ztk_nwid nwid)
+{
+  for (int i = 0; i < j->nprinted; i++)
+    if (j->printed[i].nwid == nwid)
+      return j->printed[i].addrs;
+  int i = j->nprinted < JOIN_MAX_NETWORKS ? j->nprinted++ : JOIN_MAX_NETWORKS - 1;
+  j->printed[i].nwid = nwid;
+  j->printed[i].addrs[0] = 0;
+  return j->printed[i].addrs;
+}
 
 /* Hooks: every joined network gets the core responder (also those joined through the API). */
 static void join_node_up(void *user, ztk_node *node, int64_t now)
@@ -125,11 +142,11 @@ static void join_hook_event(void *user, ztk_node *node, const ztk_event *ev)
 static int64_t join_tick(void *user, ztk_node *node, int64_t now)
 {
   join_state *j = user;
-  ztk_nwid nets[64];
+  ztk_nwid nets[JOIN_MAX_NETWORKS];
   (void)now;
   if (j->responder_pending) {
-    int n = ztk_node_networks(node, nets, 64);
-    for (int i = 0; i < n && i < 64; i++)
+    int n = ztk_node_networks(node, nets, JOIN_MAX_NETWORKS);
+    for (int i = 0; i < n && i < JOIN_MAX_NETWORKS; i++)
       ztk_node_set_responder(node, nets[i], true, j->echo_port);
     j->responder_pending = false;
   }
@@ -179,7 +196,8 @@ static const char *status_name(ztk_event_type t)
 static void print_ready(node_cli *cli, join_state *j, ztk_nwid nwid)
 {
   net_query *q = calloc(1, sizeof *q);
-  char id[17], text[ZTK_INADDR_STRLEN], joined[sizeof j->last_addrs] = "";
+  char id[17], text[ZTK_INADDR_STRLEN], joined[sizeof j->printed[0].addrs] = "";
+  char *last = printed_addrs(j, nwid);
   if (!q)
     return;
   q->nwid = nwid;
@@ -192,14 +210,14 @@ static void print_ready(node_cli *cli, join_state *j, ztk_nwid nwid)
       snprintf(joined + used, sizeof joined - used, "%s%s", used ? " " : "", text);
     }
     format_nwid(nwid, id);
-    if (strcmp(joined, j->last_addrs) && cli->json)
+    if (strcmp(joined, last) && cli->json)
       cli_emit_json(json_pack("{s:s, s:s, s:s, s:o}", "event", "ready", "nwid", id, "name",
                               q->info.name, "addresses", addrs));
-    else if (strcmp(joined, j->last_addrs))
+    else if (strcmp(joined, last))
       cli_printf("ready %s (%s): %s\n", id, q->info.name, joined[0] ? joined : "no addresses");
-    if (!cli->json || !strcmp(joined, j->last_addrs))
+    if (!cli->json || !strcmp(joined, last))
       json_decref(addrs);
-    snprintf(j->last_addrs, sizeof j->last_addrs, "%s", joined);
+    snprintf(last, sizeof j->printed[0].addrs, "%s", joined);
   }
   free(q);
 }
@@ -257,8 +275,9 @@ static void join_event(node_cli *cli, const ztk_event *ev)
     print_message(cli, ev);
   else if (ev->type == ZTK_EVENT_NODE_ONLINE || ev->type == ZTK_EVENT_NODE_OFFLINE)
     simple_event(cli, ev->type == ZTK_EVENT_NODE_ONLINE ? "online" : "offline");
-  if (ev->type == ZTK_EVENT_NETWORK_OK && ev->nwid == j->nwid) {
+  if (ev->type == ZTK_EVENT_NETWORK_OK)
     print_ready(cli, j, ev->nwid);
+  if (ev->type == ZTK_EVENT_NETWORK_OK && ev->nwid == j->nwid) {
     pthread_mutex_lock(&j->m);
     j->ok = true;
     pthread_mutex_unlock(&j->m);
