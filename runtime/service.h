@@ -77,6 +77,12 @@ void ztk_service_stats_get(ztk_service *svc, ztk_service_stats *out);
  * directory's); NULL for a stopped home-directory service. For tests. */
 ztk_state_store *ztk_service_store(ztk_service *svc);
 
+/* For hooks and watch callbacks, which run with the lock held: the store in use (it changes
+ * across stop/start for a home directory) and the bound UDP port; NULL / ZTK_ESTATE when the
+ * service is not running (node_up hooks already see both). */
+ztk_state_store *ztk_service_store_locked(ztk_service *svc);
+int ztk_service_port_locked(ztk_service *svc);
+
 /* Unix time in milliseconds (CLOCK_REALTIME): the `now` the service gives its node. */
 int64_t ztk_service_clock_ms(void);
 
