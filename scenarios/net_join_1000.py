@@ -1,7 +1,6 @@
 """1,000 core-only members boot over 10 s, then join one public network of a controller (joins
-spread over 10 s): every
-member gets a distinct address from the pool, and every member pings its neighbour's address
-(ARP and ICMP answered by the nodes' responders) and gets a reply."""
+spread over 10 s): every member gets a distinct address from the pool, and every member pings
+its neighbour's address (ARP and ICMP answered by the nodes' responders) and gets a reply."""
 from ztkit import check
 
 SEED = 1
