@@ -10,7 +10,7 @@ SHRINK = {"members": 10}
 
 def run(ctx):
     n = ctx.params.members
-    w = ctx.world(start_spread_ms=10000)
+    w = ctx.world(start_spread_ms=10 * n)        # members boot over n/100 s
     w.add_root("root", access={"latency_ms": 5})
     ctl = w.add_controller("ctl", access={"latency_ms": 5})
     check.wait_online(w, [ctl])
