@@ -13,6 +13,7 @@ import os
 import socket
 import sys
 import tempfile
+import time
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "interop"))
@@ -36,22 +37,22 @@ def api(port, token, method, path, body=None):
 
 
 def json_event(proc, event, timeout, **match):
-    """Waits for a JSON line with "event": event (and the given fields); returns it or None."""
+    """Waits (at most timeout s in all) for a JSON line with "event": event and the given
+    fields; returns it or None. Lines of that event with other fields are passed over."""
     pattern = '"event":"%s"' % event
+    deadline = time.monotonic() + timeout
     start = 0
     while True:
-        m = proc.wait_line(pattern, timeout, start)
-        if not m:
+        left = deadline - time.monotonic()
+        if left <= 0 or not proc.wait_line(pattern, left, start):
             return None
-        for i in range(start, len(proc.lines)):
-            line = proc.lines[i]
-            if pattern in line:
-                doc = json.loads(line)
+        lines = list(proc.lines)
+        for i in range(start, len(lines)):
+            if pattern in lines[i]:
+                doc = json.loads(lines[i])
                 if all(doc.get(k) == v for k, v in match.items()):
                     return doc
-                start = i + 1
-        if start >= len(proc.lines):
-            return None
+        start = len(lines)
 
 
 class NodeVl2Test(unittest.TestCase):
