@@ -80,6 +80,12 @@ void ztk_service_stats_get(ztk_service *svc, ztk_service_stats *out);
  * directory's); NULL for a stopped home-directory service. For tests. */
 ztk_state_store *ztk_service_store(ztk_service *svc);
 
+/* For hooks and watch callbacks, which run with the lock held: the store in use (it changes
+ * across stop/start for a home directory) and the bound UDP port; NULL / ZTK_ESTATE when the
+ * service is not running (node_up hooks already see both). */
+ztk_state_store *ztk_service_store_locked(ztk_service *svc);
+int ztk_service_port_locked(ztk_service *svc);
+
 /* Direct access to the node for layers that call it often (the stack driver): takes the lock
  * if the node runs and returns it (lock held), else returns NULL (lock not held). *now
  * (optional) receives the node's time. */

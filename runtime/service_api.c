@@ -331,3 +331,13 @@ ztk_state_store *ztk_service_store(ztk_service *s)
   pthread_mutex_unlock(&s->lock);
   return st;
 }
+
+ztk_state_store *ztk_service_store_locked(ztk_service *s)
+{
+  return s ? s->store : NULL;
+}
+
+int ztk_service_port_locked(ztk_service *s)
+{
+  return s && s->t ? s->port : ZTK_ESTATE;
+}

@@ -126,8 +126,10 @@ static int answer_l4(const ztk_responder *r, ztk_wr *w, const ip_reply *ip, uint
                                  : ztk_csum_v6(s, d, proto, seg, len, 2);
     return c == icmp.checksum ? echo_icmp(w, ip, &icmp) : 0;
   }
+  /* A datagram from the echo port is itself an echo: answering it would loop for ever between
+   * two echo services (or a host and itself). */
   if (proto != ZTK_IPPROTO_UDP || r->udp_echo_port == 0 || ztk_udp_parse(&udp, seg, len) != 0 ||
-      udp.dport != r->udp_echo_port)
+      udp.dport != r->udp_echo_port || udp.sport == r->udp_echo_port)
     return 0;
   size_t ulen = udp.payload_len + ZTK_UDP_HEADER_LEN;
   uint16_t c = ip->family == 4 ? ztk_csum_v4(s, d, proto, seg, ulen, 6)

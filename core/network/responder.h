@@ -5,7 +5,8 @@
  * the caller provides. Replies follow what the Linux kernel sends (TTL/hop limit 64, IPv4
  * flags 0, TOS/traffic class copied), with the IPv4 id / IPv6 flow label supplied by the
  * caller. Requests with bad checksums, IPv4 fragments or options-bearing IPv6 (extension
- * headers) are ignored. Internal header. */
+ * headers) are ignored, and so are UDP datagrams from the echo port (replies of another echo
+ * service, which would otherwise bounce for ever). Internal header. */
 #ifndef ZTK_CORE_NETWORK_RESPONDER_H
 #define ZTK_CORE_NETWORK_RESPONDER_H
 

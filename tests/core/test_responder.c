@@ -205,12 +205,12 @@ static void test_neighbor_solicitation(void **state)
   tv_pcap_free(a2);
 }
 
-/* A UDP datagram from m1 to m2 port `dport`, IPv4 or IPv6, with a valid checksum. */
-static ztk_frame udp_request(uint8_t *buf, size_t cap, int family, uint16_t dport)
+/* A UDP datagram from m1 port `sport` to m2 port `dport`, IPv4 or IPv6, with a valid checksum. */
+static ztk_frame udp_request(uint8_t *buf, size_t cap, int family, uint16_t sport, uint16_t dport)
 {
   const char *msg = "hello, echo";
   uint8_t seg[8 + 11];
-  ztk_be_put(seg, 40000, 2);
+  ztk_be_put(seg, sport, 2);
   ztk_be_put(seg + 2, dport, 2);
   ztk_be_put(seg + 4, sizeof seg, 2);
   ztk_be_put(seg + 6, 0, 2);
@@ -272,7 +272,7 @@ static void test_udp_echo(void **state)
   uint8_t req[128], buf[128];
   ztk_frame in, out;
   for (int family = 4; family <= 6; family += 2) {
-    in = udp_request(req, sizeof req, family, 7);
+    in = udp_request(req, sizeof req, family, 40000, 7);
     int n = ztk_responder_reply(&node2, &in, 0x4242, &out, buf, sizeof buf);
     assert_int_equal(n, (int)in.len);
     check_udp_reply(&in, &out, family);
@@ -282,12 +282,27 @@ static void test_udp_echo(void **state)
     req[csum_at] = 0, req[csum_at + 1] = 0; /* "no checksum" is valid over IPv4 only */
     n = ztk_responder_reply(&node2, &in, 0x4242, &out, buf, sizeof buf);
     assert_int_equal(n, family == 4 ? (int)in.len : 0);
-    in = udp_request(req, sizeof req, family, 8);
+    in = udp_request(req, sizeof req, family, 40000, 8);
     assert_int_equal(ztk_responder_reply(&node2, &in, 0x4242, &out, buf, sizeof buf), 0);
     ztk_responder off = node2;
     off.udp_echo_port = 0;
-    in = udp_request(req, sizeof req, family, 7);
+    in = udp_request(req, sizeof req, family, 40000, 7);
     assert_int_equal(ztk_responder_reply(&off, &in, 0x4242, &out, buf, sizeof buf), 0);
+  }
+}
+
+/* Found by fuzz_vl2_frames: a datagram from port 7 to port 7 was echoed to port 7, and the
+ * node handed the echo back to its own responder until the stack ran out. Echo services never
+ * answer another echo service. */
+static void test_udp_echo_from_echo_port(void **state)
+{
+  uint8_t req[128], buf[128];
+  ztk_frame in, out;
+  for (int family = 4; family <= 6; family += 2) {
+    in = udp_request(req, sizeof req, family, 7, 7);
+    assert_int_equal(ztk_responder_reply(&node2, &in, 0x4242, &out, buf, sizeof buf), 0);
+    in = udp_request(req, sizeof req, family, 8, 7);
+    assert_int_equal(ztk_responder_reply(&node2, &in, 0x4242, &out, buf, sizeof buf), (int)in.len);
   }
 }
 
@@ -299,6 +314,7 @@ int main(void)
       cmocka_unit_test(test_echo_refused),
       cmocka_unit_test(test_neighbor_solicitation),
       cmocka_unit_test(test_udp_echo),
+      cmocka_unit_test(test_udp_echo_from_echo_port),
   };
   return cmocka_run_group_tests(tests, setup, NULL);
 }
