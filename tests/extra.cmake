@@ -20,6 +20,7 @@ ztk_script_test(interop/idtool interop/idtool_interop.py LABELS "interop")
 ztk_script_test(interop/world interop/world_interop.py LABELS "interop")
 ztk_script_test(interop/vl1 interop/vl1_interop.py LABELS "interop")
 ztk_script_test(interop/vl2 interop/vl2_interop.py LABELS "interop")
+ztk_script_test(interop/sockets interop/sockets_interop.py LABELS "interop")
 
 # Scenarios: every scenarios/*.py runs twice with its default seed (trace hashes compared,
 # the first diverging line reported) and its hash must equal the one in scenarios/golden.txt,
