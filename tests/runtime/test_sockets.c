@@ -144,6 +144,7 @@ typedef struct bulk {
   ztk_socket *s;
   uint64_t seed, total;
   long result; /* sender: bytes sent; receiver: bytes matching, or a negative code */
+  int pause_us; /* receiver: sleeps before each read (a slow reader) */
 } bulk;
 
 static void *bulk_send(void *arg)
@@ -169,7 +170,9 @@ static void *bulk_recv(void *arg)
   uint8_t *buf = malloc(BULK_CHUNK), *want = malloc(BULK_CHUNK);
   uint64_t off = 0;
   for (;;) {
-    long r = ztk_socket_recv(b->s, buf, BULK_CHUNK, 0, IO_MS);
+    if (b->pause_us)
+      usleep((useconds_t)b->pause_us);
+    long r = ztk_socket_recv(b->s, buf, b->pause_us ? 32768 : BULK_CHUNK, 0, IO_MS);
     if (r <= 0) {
       b->result = r < 0 ? r : (long)off;
       break;
@@ -191,8 +194,8 @@ static void test_tcp_64mib_both_ways(void **state)
   struct sockaddr_storage to = addr_of(A, AF_INET, NULL, 7010);
   ztk_socket *l = listener(A, AF_INET, 7010), *c = connect_to(B, &to), *s;
   assert_int_equal(ztk_socket_accept(l, &s, NULL, IO_MS), 0);
-  bulk jobs[4] = {{s, 1, BULK_TOTAL, 0}, {c, 1, BULK_TOTAL, 0}, {c, 2, BULK_TOTAL, 0},
-                  {s, 2, BULK_TOTAL, 0}};
+  bulk jobs[4] = {{s, 1, BULK_TOTAL, 0, 0}, {c, 1, BULK_TOTAL, 0, 0}, {c, 2, BULK_TOTAL, 0, 0},
+                  {s, 2, BULK_TOTAL, 0, 0}};
   pthread_t t[4];
   int64_t t0 = rtnet_ms();
   pthread_create(&t[0], NULL, bulk_send, &jobs[0]); /* A -> B */
@@ -491,38 +494,14 @@ static void test_close_wakes_blocked_reader(void **state)
 
 #define FIN_TOTAL (8u << 20)
 
-static void *slow_reader(void *arg)
-{
-  bulk *b = arg;
-  uint8_t *buf = malloc(32768), *want = malloc(32768);
-  uint64_t off = 0;
-  for (;;) {
-    usleep(1000);
-    long r = ztk_socket_recv(b->s, buf, 32768, 0, IO_MS);
-    if (r <= 0) {
-      b->result = r < 0 ? r : (long)off;
-      break;
-    }
-    pattern(want, off, (size_t)r, b->seed);
-    if (memcmp(buf, want, (size_t)r)) {
-      b->result = ZTK_EFORMAT;
-      break;
-    }
-    off += (uint64_t)r;
-  }
-  free(buf);
-  free(want);
-  return NULL;
-}
-
 static void test_fin_after_bulk_to_slow_reader(void **state)
 {
   struct sockaddr_storage to = addr_of(A, AF_INET6, "fd", 7050);
   ztk_socket *l = listener(A, AF_INET6, 7050), *c = connect_to(B, &to), *s;
   assert_int_equal(ztk_socket_accept(l, &s, NULL, IO_MS), 0);
-  bulk rd = {s, 7, FIN_TOTAL, 0};
+  bulk rd = {s, 7, FIN_TOTAL, 0, 1000};
   pthread_t t;
-  pthread_create(&t, NULL, slow_reader, &rd);
+  pthread_create(&t, NULL, bulk_recv, &rd);
   uint8_t *buf = malloc(FIN_TOTAL);
   pattern(buf, 0, FIN_TOTAL, 7);
   assert_int_equal(ztk_socket_send(c, buf, FIN_TOTAL, IO_MS), FIN_TOTAL);

@@ -113,14 +113,8 @@ static int cmd_udp_listen(node_cli *cli, int argc, char **argv)
       sock_end(cli, &ss);
     return rc;
   }
-  ztk_pollitem l[2] = {{0}};
-  int nl = 0;
-  for (int f = 0; f < 2; f++) {
-    if ((rc = sock_open_bound(&ss, f ? AF_INET6 : AF_INET, ZTK_SOCK_DGRAM, port, &l[nl].s)) == 0)
-      l[nl++].events = ZTK_SOCK_EV_IN;
-    else
-      sock_error(cli, argv[0], f ? "IPv6" : "IPv4", rc);
-  }
+  ztk_pollitem l[2];
+  int nl = sock_open_both(cli, argv[0], &ss, ZTK_SOCK_DGRAM, port, l);
   uint8_t *buf = malloc(DGRAM_MAX);
   if (nl > 0 && buf) {
     sock_status(cli, &ss, json_pack("{s:s, s:i, s:b}", "event", "listening", "port", port, "echo",

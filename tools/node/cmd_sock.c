@@ -228,18 +228,8 @@ static int cmd_listen(node_cli *cli, int argc, char **argv)
       sock_end(cli, &ss);
     return rc;
   }
-  ztk_pollitem l[2] = {{0}};
-  int nl = 0;
-  for (int f = 0; f < 2; f++) {
-    int family = f ? AF_INET6 : AF_INET;
-    if ((rc = sock_open_bound(&ss, family, ZTK_SOCK_STREAM, o.port, &l[nl].s)) == 0 &&
-        (rc = ztk_socket_listen(l[nl].s, 0)) == 0)
-      l[nl++].events = ZTK_SOCK_EV_IN;
-    else if (l[nl].s)
-      ztk_socket_close(l[nl].s);
-    if (rc)
-      sock_error(cli, argv[0], family == AF_INET ? "IPv4" : "IPv6", rc);
-  }
+  ztk_pollitem l[2];
+  int nl = sock_open_both(cli, argv[0], &ss, ZTK_SOCK_STREAM, o.port, l);
   if (nl > 0) {
     const char *mode = o.mode == MODE_ECHO ? "echo" : o.mode == MODE_SINK ? "sink" : "serve";
     sock_status(cli, &ss, json_pack("{s:s, s:i, s:s}", "event", "listening", "port", o.port, "mode",

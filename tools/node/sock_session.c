@@ -207,6 +207,23 @@ int sock_open_bound(sock_session *ss, int family, ztk_sock_type type, uint16_t p
   return rc;
 }
 
+int sock_open_both(node_cli *cli, const char *cmd, sock_session *ss, ztk_sock_type type,
+                   uint16_t port, ztk_pollitem items[2])
+{
+  int n = 0;
+  memset(items, 0, 2 * sizeof *items);
+  for (int f = 0; f < 2; f++) {
+    int family = f ? AF_INET6 : AF_INET, rc = sock_open_bound(ss, family, type, port, &items[n].s);
+    if (rc == 0 && type == ZTK_SOCK_STREAM && (rc = ztk_socket_listen(items[n].s, 0)) != 0)
+      ztk_socket_close(items[n].s);
+    if (rc)
+      sock_error(cli, cmd, f ? "IPv6" : "IPv4", rc);
+    else
+      items[n++].events = ZTK_SOCK_EV_IN;
+  }
+  return n;
+}
+
 /* ---- meters ---- */
 
 void sock_meter_start(sock_meter *m)

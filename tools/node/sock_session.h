@@ -68,6 +68,11 @@ void sock_error(node_cli *cli, const char *cmd, const char *what, int rc);
 int sock_open_bound(sock_session *ss, int family, ztk_sock_type type, uint16_t port,
                     ztk_socket **out);
 
+/* Opens the IPv4 and IPv6 sockets of type bound to any address at port (listening, for TCP)
+ * into items (events: readable), printing why a family failed. Returns how many opened. */
+int sock_open_both(node_cli *cli, const char *cmd, sock_session *ss, ztk_sock_type type,
+                   uint16_t port, ztk_pollitem items[2]);
+
 /* socklen of an AF_INET / AF_INET6 address. */
 socklen_t sock_len(const struct sockaddr_storage *ss);
 
