@@ -285,13 +285,16 @@ static int bind_port(ztk_service *s, int port)
   return 0;
 }
 
+/* A service on a random port (cfg.port 0) takes the port of its previous run again when it
+ * can: peers keep sending to the path they know until it expires (minutes), so a restart on a
+ * new port would be unreachable from them until then. */
 static int open_transport(ztk_service *s)
 {
-  int rc = ZTK_EEXIST;
+  int rc = ZTK_EEXIST, previous = s->port;
   for (int i = 0; i < (s->cfg.port ? 1 : RANDOM_PORT_TRIES) && rc == ZTK_EEXIST; i++) {
     ztk_transport_close(s->t);
     s->t = NULL;
-    rc = bind_port(s, s->cfg.port);
+    rc = bind_port(s, s->cfg.port ? s->cfg.port : (i == 0 ? previous : 0));
   }
   if (rc)
     ztk_service_seterr(s, "cannot bind UDP port %d: %s", s->cfg.port, ztk_strerror(rc));

@@ -305,9 +305,13 @@ void ztk_stack_usage_get(ztk_stack_usage *out)
   out->pools = MEMP_MAX;
   for (int i = 0; i < MEMP_MAX; i++) {
     out->pool_used[i] = lwip_stats.memp[i]->used;
+    out->pool_err[i] = lwip_stats.memp[i]->err;
     out->pool_name[i] = env_pool_names[i];
   }
   out->heap_used = lwip_stats.mem.used;
+  out->heap_err = lwip_stats.mem.err;
+  out->rx_checksum_errors = (uint64_t)lwip_stats.ip.chkerr + lwip_stats.tcp.chkerr +
+                            lwip_stats.udp.chkerr + lwip_stats.icmp.chkerr + lwip_stats.icmp6.chkerr;
   out->netifs = env.netifs;
 }
 

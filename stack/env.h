@@ -69,10 +69,15 @@ const void *ztk_stack_owner(void);
 
 #define ZTK_STACK_USAGE_POOLS 40
 
-/* A snapshot of lwIP's memory use: every memp pool's "used" count and the heap bytes. */
+/* A snapshot of lwIP's memory use: every memp pool's "used" count and the heap bytes; and how
+ * often an allocation failed so far (pool_err, heap_err), which tests use to show nothing was
+ * dropped for lack of room. The diff below compares use only. */
 typedef struct ztk_stack_usage {
   int pools;
   uint32_t pool_used[ZTK_STACK_USAGE_POOLS];
+  uint32_t pool_err[ZTK_STACK_USAGE_POOLS];
+  uint64_t heap_err;
+  uint64_t rx_checksum_errors; /* IPv4, TCP, UDP, ICMP packets dropped for a bad checksum */
   const char *pool_name[ZTK_STACK_USAGE_POOLS];
   uint64_t heap_used;
   uint32_t netifs;

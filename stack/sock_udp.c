@@ -196,7 +196,18 @@ static long udp_send_on(ztk_sock *s, struct ztk_stack_netif *nif, const void *da
     return ZTK_ENOMEM;
   if (len > 0)
     memcpy(p->payload, data, len);
-  err_t err = udp_sendto_if((struct udp_pcb *)a->pcb, p, &dip, to->port, &nif->lw);
+  /* A socket bound to "any" sends from the netif's address that best matches the
+   * destination (e.g. its 6plane address to a 6plane peer), as TCP connections do; lwIP's own
+   * choice would be the netif's first address of the family. */
+  ztk_inaddr src;
+  err_t err;
+  if (udp_is_any(&s->local) && ztk_netif_source_for(nif, to, &src) == 0) {
+    ip_addr_t sip;
+    ztk_lwaddr_from(&sip, &src, &nif->lw);
+    err = udp_sendto_if_src((struct udp_pcb *)a->pcb, p, &dip, to->port, &nif->lw, &sip);
+  } else {
+    err = udp_sendto_if((struct udp_pcb *)a->pcb, p, &dip, to->port, &nif->lw);
+  }
   pbuf_free(p);
   return err == ERR_OK ? (long)len : ztk_sock_err_from_lwip(err);
 }

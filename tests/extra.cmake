@@ -15,10 +15,12 @@ ztk_script_test(tools/idtool_world tools/idtool_world_test.py LABELS "tools")
 ztk_script_test(tools/node tools/node_test.py LABELS "tools")
 ztk_script_test(tools/install tools/install_test.py LABELS "tools")
 ztk_script_test(tools/node_vl2 tools/node_vl2_test.py LABELS "tools")
+ztk_script_test(tools/node_sock tools/node_sock_test.py LABELS "tools")
 ztk_script_test(interop/idtool interop/idtool_interop.py LABELS "interop")
 ztk_script_test(interop/world interop/world_interop.py LABELS "interop")
 ztk_script_test(interop/vl1 interop/vl1_interop.py LABELS "interop")
 ztk_script_test(interop/vl2 interop/vl2_interop.py LABELS "interop")
+ztk_script_test(interop/sockets interop/sockets_interop.py LABELS "interop")
 
 # Scenarios: every scenarios/*.py runs twice with its default seed (trace hashes compared,
 # the first diverging line reported) and its hash must equal the one in scenarios/golden.txt,

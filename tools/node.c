@@ -23,7 +23,8 @@
 
 #include "tools/node/cli.h"
 
-static const node_command *const tables[] = {node_vl1_commands, node_vl2_commands, NULL};
+static const node_command *const tables[] = {node_vl1_commands, node_vl2_commands, node_sock_commands,
+                                              node_dgram_commands, NULL};
 
 static void usage(FILE *out, const char *prog)
 {

@@ -154,6 +154,24 @@ bool cli_parse_address(node_cli *cli, const char *s, ztk_address *out)
   return true;
 }
 
+bool cli_parse_nwid(node_cli *cli, const char *s, ztk_nwid *out)
+{
+  char *end;
+  errno = 0;
+  unsigned long long v = strtoull(s, &end, 16);
+  if (strlen(s) != 16 || *end || errno || !v) {
+    fprintf(stderr, "%s: '%s' is not a network id (16 hex digits)\n", cli->prog, s);
+    return false;
+  }
+  *out = v;
+  return true;
+}
+
+void cli_format_nwid(ztk_nwid nwid, char out[17])
+{
+  snprintf(out, 17, "%016llx", (unsigned long long)nwid);
+}
+
 bool cli_parse_u64(node_cli *cli, const char *what, const char *s, uint64_t *out)
 {
   char *end;

@@ -44,6 +44,8 @@ typedef struct node_command {
 /* Tables (terminated by a zeroed entry). */
 extern const node_command node_vl1_commands[];
 extern const node_command node_vl2_commands[];
+extern const node_command node_sock_commands[];
+extern const node_command node_dgram_commands[];
 
 /* Blocks SIGINT/SIGTERM in every thread (call first): cli_sleep() receives them. */
 void cli_signals_init(void);
@@ -69,6 +71,7 @@ int cli_wait_online(node_cli *cli, int timeout_ms);
 
 /* Parsing of command arguments. Each prints the problem and returns false on bad input. */
 bool cli_parse_address(node_cli *cli, const char *s, ztk_address *out);
+bool cli_parse_nwid(node_cli *cli, const char *s, ztk_nwid *out); /* 16 hex digits */
 bool cli_parse_u64(node_cli *cli, const char *what, const char *s, uint64_t *out);
 bool cli_parse_int(node_cli *cli, const char *what, const char *s, long min, long max, long *out);
 
@@ -85,6 +88,9 @@ int cli_usage_error(node_cli *cli, const char *cmd, const char *fmt, ...)
 /* Output: one JSON object per line (--json) or text. Both flush stdout. */
 void cli_emit_json(json_t *obj); /* takes ownership */
 void cli_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* "8056c2e21c000001" */
+void cli_format_nwid(ztk_nwid nwid, char out[17]);
 
 /* "1a2b3c4d5e" */
 void cli_format_address(ztk_address a, char out[11]);

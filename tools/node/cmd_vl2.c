@@ -21,24 +21,6 @@
 
 /* ---- shared ---- */
 
-static void format_nwid(ztk_nwid nwid, char out[17])
-{
-  snprintf(out, 17, "%016llx", (unsigned long long)nwid);
-}
-
-static bool parse_nwid(node_cli *cli, const char *s, ztk_nwid *out)
-{
-  char *end;
-  errno = 0;
-  unsigned long long v = strtoull(s, &end, 16);
-  if (strlen(s) != 16 || *end || errno || !v) {
-    fprintf(stderr, "%s: '%s' is not a network id (16 hex digits)\n", cli->prog, s);
-    return false;
-  }
-  *out = v;
-  return true;
-}
-
 /* The start line of a long-running command: address, ports, where the API's token is. */
 static void start_line(node_cli *cli, const char *what, const ztk_node_status *st, json_t *extra)
 {
@@ -209,7 +191,7 @@ static void print_ready(node_cli *cli, join_state *j, ztk_nwid nwid)
       size_t used = strlen(joined);
       snprintf(joined + used, sizeof joined - used, "%s%s", used ? " " : "", text);
     }
-    format_nwid(nwid, id);
+    cli_format_nwid(nwid, id);
     if (strcmp(joined, last) && cli->json)
       cli_emit_json(json_pack("{s:s, s:s, s:s, s:o}", "event", "ready", "nwid", id, "name",
                               q->info.name, "addresses", addrs));
@@ -263,7 +245,7 @@ static void join_event(node_cli *cli, const ztk_event *ev)
 {
   join_state *j = cli->cmd;
   char id[17];
-  format_nwid(ev->nwid, id);
+  cli_format_nwid(ev->nwid, id);
   const char *status = status_name(ev->type);
   if (status && cli->json)
     cli_emit_json(json_pack("{s:s, s:s, s:s}", "event", "network", "nwid", id, "status", status));
@@ -306,7 +288,7 @@ static int join_args(node_cli *cli, int argc, char **argv, join_state *j, long *
       continue;
     if (have || argv[i][0] == '-')
       return cli_usage_error(cli, argv[0], "unexpected argument '%s'", argv[i]);
-    if (!parse_nwid(cli, argv[i], &j->nwid))
+    if (!cli_parse_nwid(cli, argv[i], &j->nwid))
       return CLI_USAGE;
     have = true;
   }
@@ -349,7 +331,7 @@ static int cmd_join(node_cli *cli, int argc, char **argv)
     cli_stop(cli);
     return CLI_FAILED;
   }
-  format_nwid(j.nwid, id);
+  cli_format_nwid(j.nwid, id);
   start_line(cli, "member", &st, json_pack("{s:s, s:i}", "nwid", id, "udpEcho", j.echo_port));
   rc = join_serve(cli, &j, timeout);
   cli_stop(cli);
