@@ -515,8 +515,9 @@ ZTS_API int ZTCALL zts_id_new(char *key, unsigned int *key_buf_len);
 /* 1 if key (len ZTS_ID_STR_BUF_LEN, NUL-terminated inside) is a valid secret identity. */
 ZTS_API int ZTCALL zts_id_pair_is_valid(const char *key, unsigned int len);
 
-/* Packet counters of the node's TCP/IP stack, summed over its networks (`link_*`: Ethernet
- * frames to and from the ZeroTier network). */
+/* Packet counters of the userspace TCP/IP stack (`link_*`: Ethernet frames between the stack
+ * and the ZeroTier networks). The process has one stack: a program that also runs native
+ * ztkit nodes with netstacks sees their packets counted here too. */
 typedef struct {
   uint32_t link_tx, link_rx, link_drop, link_err;
   uint32_t etharp_tx, etharp_rx, etharp_drop, etharp_err;
