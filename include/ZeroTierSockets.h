@@ -405,7 +405,8 @@ ZTS_API int ZTCALL zts_init_set_roots(const void *roots_data, unsigned int len);
 /* The same, under the older name. */
 ZTS_API int ZTCALL zts_init_set_planet(const void *planet_data, unsigned int len);
 
-/* The UDP port (default 9993; 0 picks a free one). */
+/* The UDP port (default 9993; 0 picks a free one). Without this call, a node that finds
+ * 9993 taken uses a free port instead, as zerotier-one does. */
 ZTS_API int ZTCALL zts_init_set_port(unsigned short port);
 
 /* Accepted for compatibility; ztkit binds one port and has no TCP relay, port mapping or

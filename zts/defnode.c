@@ -26,6 +26,8 @@ static struct {
   uint8_t planet[ZTK_WORLD_MAX_LEN];
   size_t planet_len;
   int port;
+  bool port_set;      /* zts_init_set_port was called */
+  bool port_taken;    /* the default port was in use: a free one is used instead */
   void (*handler)(void *);
 } g = {.lock = PTHREAD_MUTEX_INITIALIZER, .port = ZTK_SERVICE_DEFAULT_PORT};
 
@@ -156,7 +158,10 @@ ZTS_API int zts_init_set_planet(const void *planet_data, unsigned int len)
 
 ZTS_API int zts_init_set_port(unsigned short port)
 {
-  CONFIGURE(g.port = port);
+  CONFIGURE({
+    g.port = port;
+    g.port_set = true;
+  });
   return ZTS_ERR_OK;
 }
 
@@ -251,7 +256,7 @@ static int make_service(void)
   cfg.identity = g.have_id ? &g.id : NULL;
   cfg.planet = g.planet_len ? g.planet : NULL;
   cfg.planet_len = g.planet_len;
-  cfg.port = g.port;
+  cfg.port = g.port_taken ? 0 : g.port;
   /* A private planet means a private setup: let it work on one machine too. */
   cfg.allow_loopback_paths = g.planet_len > 0 || (g.home && home_has_planet(g.home));
   /* libzt's activity window (30 s) rather than ZeroTier's. */
@@ -273,27 +278,14 @@ static void drop_service(void)
   pthread_mutex_lock(&g.lock);
 }
 
-ZTS_API int zts_node_start(void)
+/* Starts svc (netstack first). On failure the node is marked not running again. Returns 0
+ * or a ZTK_E* code. */
+static int start_service(ztk_service *svc)
 {
-  pthread_mutex_lock(&g.lock);
-  int rc = 0;
-  if (g.running) {
-    pthread_mutex_unlock(&g.lock);
-    return ZTS_ERR_SERVICE;
-  }
-  if (g.svc && g.dirty)
-    drop_service();
-  if (!g.svc)
-    rc = make_service();
-  g.dirty = false;
-  ztk_service *svc = g.svc;
-  pthread_mutex_unlock(&g.lock);
-  if (rc)
-    return ZTS_ERR_SERVICE;
-  zts_ev_reset();
   ztk_netstack *ns = NULL;
-  if (ztk_service_netstack(svc, &ns))
-    return ZTS_ERR_SERVICE;
+  int rc = ztk_service_netstack(svc, &ns);
+  if (rc)
+    return rc;
   /* Running from here, so the event handler can query the node from its first event. */
   pthread_mutex_lock(&g.lock);
   g.ns = ns;
@@ -304,9 +296,40 @@ ZTS_API int zts_node_start(void)
     pthread_mutex_lock(&g.lock);
     g.running = false;
     pthread_mutex_unlock(&g.lock);
+  }
+  return rc;
+}
+
+ZTS_API int zts_node_start(void)
+{
+  pthread_mutex_lock(&g.lock);
+  if (g.running) {
+    pthread_mutex_unlock(&g.lock);
     return ZTS_ERR_SERVICE;
   }
-  return ZTS_ERR_OK;
+  if (g.svc && g.dirty)
+    drop_service();
+  int rc = g.svc ? 0 : make_service();
+  g.dirty = false;
+  ztk_service *svc = g.svc;
+  pthread_mutex_unlock(&g.lock);
+  zts_ev_reset();
+  if (rc == 0)
+    rc = start_service(svc);
+  if (rc == ZTK_EEXIST) {
+    /* As zerotier-one: the default port is taken, so take a free one (kept from now on). */
+    pthread_mutex_lock(&g.lock);
+    if (!g.port_set && !g.port_taken) {
+      g.port_taken = true;
+      drop_service();
+      rc = make_service();
+    }
+    svc = g.svc;
+    pthread_mutex_unlock(&g.lock);
+    if (rc == 0 && svc)
+      rc = start_service(svc);
+  }
+  return rc ? ZTS_ERR_SERVICE : ZTS_ERR_OK;
 }
 
 ZTS_API int zts_node_stop(void)
@@ -339,6 +362,7 @@ ZTS_API int zts_node_free(void)
   memset(&g.id, 0, sizeof g.id);
   g.planet_len = 0;
   g.port = ZTK_SERVICE_DEFAULT_PORT;
+  g.port_set = g.port_taken = false;
   g.handler = NULL;
   g.dirty = false;
   pthread_mutex_unlock(&g.lock);
