@@ -23,6 +23,7 @@ static int run_server(uint64_t net_id, unsigned short port)
     got += (size_t)n;
   ssize_t sent = n == 0 ? zts_write(fd, buf, got) : -1;
   printf("served %s: %zd bytes back\n", ip, sent);
+  example_drain(fd);
   zts_close(fd);
   zts_close(lfd);
   free(buf);

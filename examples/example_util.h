@@ -65,6 +65,14 @@ static inline int example_write_back(const char *path, const unsigned char *sent
   return same ? 0 : 1;
 }
 
+/* Waits (at most 30 s) until the peer has acknowledged everything sent on fd, so that
+ * stopping the node right after closing loses nothing. */
+static inline void example_drain(int fd)
+{
+  for (int i = 0; i < 3000 && zts_get_pending_data_size(fd) > 0; i++)
+    zts_util_delay(10);
+}
+
 /* The client's side of the exchange on a connected blocking socket, with the BSD calls:
  * FILE out, the echo back into FILE.back. Closes fd. Returns the exit code. */
 static inline int example_exchange(int fd, const char *path)
@@ -78,6 +86,8 @@ static inline int example_exchange(int fd, const char *path)
   }
   while ((n = zts_bsd_read(fd, back + got, EXAMPLE_MAX_BYTES - got)) > 0)
     got += (size_t)n;
+  if (n < 0)
+    printf("read failed after %zu bytes: errno %d\n", got, zts_errno);
   zts_bsd_close(fd);
   int rc = n < 0 ? 1 : example_write_back(path, data, len, back, got);
   free(data);

@@ -70,6 +70,7 @@ int main(int argc, char **argv)
       continue;
     zts_bsd_fcntl(fd, ZTS_F_SETFL, zts_bsd_fcntl(fd, ZTS_F_GETFL, 0) | ZTS_O_NONBLOCK);
     failures += serve(fd, buf);
+    example_drain(fd);
     zts_close(fd);
     served++;
   }

@@ -41,6 +41,7 @@ static int serve_one(int lfd, unsigned char *buf)
   }
   printf("served %s port %u: %ld bytes back\n", ip, port, sent);
   fflush(stdout);
+  example_drain(fd);
   zts_bsd_close(fd);
   return n < 0 || sent != n;
 }

@@ -142,7 +142,7 @@ ZTS_API int zts_init_set_event_handler(void (*callback)(void *))
 ZTS_API int zts_init_set_roots(const void *roots_data, unsigned int len)
 {
   ztk_world w;
-  if (!roots_data || len == 0 || len > ZTK_WORLD_MAX_LEN || ztk_world_parse(&w, roots_data, len))
+  if (!roots_data || len == 0 || len > ZTK_WORLD_MAX_LEN || ztk_world_parse(&w, roots_data, len) < 0)
     return ZTS_ERR_ARG;
   CONFIGURE({
     memcpy(g.planet, roots_data, len);

@@ -80,10 +80,13 @@ static void net_msg(msgbuf *b, ztk_service *svc, uint64_t nwid)
   free(ni);
 }
 
-/* READY_* once sockets can use an address of the family on the network. */
-static void check_ready(void (*h)(void *), msgbuf *b, ztk_netstack *ns, uint64_t nwid)
+/* READY_* once the network is up and sockets can use an address of the family on it. */
+static void check_ready(void (*h)(void *), msgbuf *b, ztk_service *svc, ztk_netstack *ns,
+                        uint64_t nwid)
 {
-  struct net_seen *s = seen_of(nwid, true);
+  struct net_seen *s = seen_of(nwid, false);
+  if (!s || !s->ok)
+    return;
   struct sockaddr_storage addrs[ZTK_NETWORK_INFO_MAX_ADDRS];
   int n = ns ? ztk_netstack_addresses(ns, nwid, addrs, ZTK_NETWORK_INFO_MAX_ADDRS) : 0;
   bool v4 = false, v6 = false;
@@ -91,8 +94,8 @@ static void check_ready(void (*h)(void *), msgbuf *b, ztk_netstack *ns, uint64_t
     v4 |= addrs[i].ss_family == AF_INET;
     v6 |= addrs[i].ss_family == AF_INET6;
   }
-  if (!s)
-    return;
+  if (!b->msg.network)
+    net_msg(b, svc, nwid);
   if (v4 && !s->ready4) {
     s->ready4 = true;
     emit(h, b, ZTS_EVENT_NETWORK_READY_IP4);
@@ -134,7 +137,7 @@ static void network_event(void (*h)(void *), msgbuf *b, ztk_service *svc, ztk_ne
       b->netif = (zts_netif_info_t){ev->nwid, b->net.mac, (int)b->net.mtu};
       emit(h, b, ZTS_EVENT_NETIF_UP);
     }
-    check_ready(h, b, ns, ev->nwid);
+    check_ready(h, b, svc, ns, ev->nwid);
   } else if (ev->type == ZTK_EVENT_NETWORK_DOWN) {
     struct net_seen *s = seen_of(ev->nwid, false);
     if (s && s->ok) {
@@ -150,7 +153,8 @@ static void network_event(void (*h)(void *), msgbuf *b, ztk_service *svc, ztk_ne
   }
 }
 
-static void addr_event(void (*h)(void *), msgbuf *b, ztk_netstack *ns, const ztk_event *ev)
+static void addr_event(void (*h)(void *), msgbuf *b, ztk_service *svc, ztk_netstack *ns,
+                       const ztk_event *ev)
 {
   bool v6 = ev->addr.ss_family == AF_INET6;
   bool added = ev->type == ZTK_EVENT_ADDR_ADDED;
@@ -166,7 +170,7 @@ static void addr_event(void (*h)(void *), msgbuf *b, ztk_netstack *ns, const ztk
   emit(h, b, added ? (v6 ? ZTS_EVENT_ADDR_ADDED_IP6 : ZTS_EVENT_ADDR_ADDED_IP4)
                    : (v6 ? ZTS_EVENT_ADDR_REMOVED_IP6 : ZTS_EVENT_ADDR_REMOVED_IP4));
   if (added)
-    check_ready(h, b, ns, ev->nwid);
+    check_ready(h, b, svc, ns, ev->nwid);
 }
 
 static void peer_event(void (*h)(void *), msgbuf *b, ztk_service *svc, const ztk_event *ev,
@@ -241,7 +245,7 @@ void zts_ev_deliver(void *user, const ztk_event *ev)
   else if (peer_code(ev->type))
     peer_event(h, b, svc, ev, peer_code(ev->type));
   else if (ev->type == ZTK_EVENT_ADDR_ADDED || ev->type == ZTK_EVENT_ADDR_REMOVED)
-    addr_event(h, b, ns, ev);
+    addr_event(h, b, svc, ns, ev);
   else if (ev->type == ZTK_EVENT_ROUTE_ADDED || ev->type == ZTK_EVENT_ROUTE_REMOVED)
     route_event(h, b, ev);
   else if (ev->type >= ZTK_EVENT_NETWORK_REQUESTING_CONFIG && ev->type <= ZTK_EVENT_NETWORK_AUTH_REQUIRED)

@@ -227,6 +227,8 @@ static void test_argument_errors(void **state)
   assert_int_equal(zts_net_get_status(0x1234), ZTS_ERR_NO_RESULT);
   assert_int_equal(zts_init_set_port(1234), ZTS_ERR_SERVICE); /* running */
   assert_int_equal(zts_init_from_memory("bad", 3), ZTS_ERR_ARG);
+  assert_int_equal(zts_init_set_roots("not a planet", 12), ZTS_ERR_ARG);
+  assert_int_equal(zts_init_set_roots(net.planet, (unsigned)net.planet_len), ZTS_ERR_SERVICE);
   assert_int_equal(zts_util_get_ip_family("1.2.3"), ZTS_ERR_ARG);
   assert_null(zts_inet_ntop(99, buf, buf, sizeof buf));
   assert_int_equal(zts_stats_get_all(NULL), ZTS_ERR_ARG);
