@@ -543,10 +543,11 @@ ZTS_API int ZTCALL zts_util_ipstr_to_saddr(const char *src_ipstr, unsigned short
 /* The IP string and port of a socket address. */
 ZTS_API int ZTCALL zts_util_ntop(struct zts_sockaddr *addr, zts_socklen_t addrlen, char *dst_str,
                                  int len, unsigned short *port);
-/* Builds and signs a planet: roots_spec names the roots; curr_key (*curr_key_len bytes) is the
- * signing key pair as written on a previous call (empty: a new one is made and returned in
- * curr_key); prev_key is unused. The planet goes to roots_out (*roots_len: capacity in, size
- * out). ZTS_ERR_OK, ZTS_ERR_ARG, ZTS_ERR_GENERAL. */
+/* Builds and signs a planet (at most 4 roots) for zts_init_set_roots(). The keys are
+ * ZeroTier's c25519 pairs (64 public then 64 private bytes): curr_key signs the next update
+ * (*curr_key_len 0: a new pair is made and written there, 128 bytes), prev_key signs this
+ * planet (*prev_key_len 0: the current pair, copied there). The planet goes to roots_out
+ * (*roots_len: capacity in, size out). ZTS_ERR_OK, ZTS_ERR_ARG, ZTS_ERR_GENERAL. */
 ZTS_API int ZTCALL zts_util_sign_root_set(char *roots_out, unsigned int *roots_len, char *prev_key,
                                           unsigned int *prev_key_len, char *curr_key,
                                           unsigned int *curr_key_len, uint64_t id, uint64_t ts,

@@ -206,35 +206,19 @@ ZTS_API int zts_init_set_random_port_range(unsigned short start_port, unsigned s
   CHECK_ONLY(start_port <= end_port);
 }
 
-ZTS_API int zts_init_allow_secondary_port(unsigned int allowed)
-{
-  CHECK_ONLY(allowed <= 1);
-}
+/* The zts_init_allow_* switches without an effect here (0 or 1). */
+#define ALLOW_SWITCH(name)                                                                         \
+  ZTS_API int name(unsigned int allowed)                                                           \
+  {                                                                                                \
+    CHECK_ONLY(allowed <= 1);                                                                      \
+  }
 
-ZTS_API int zts_init_allow_port_mapping(unsigned int allowed)
-{
-  CHECK_ONLY(allowed <= 1);
-}
-
-ZTS_API int zts_init_allow_net_cache(unsigned int allowed)
-{
-  CHECK_ONLY(allowed <= 1);
-}
-
-ZTS_API int zts_init_allow_peer_cache(unsigned int allowed)
-{
-  CHECK_ONLY(allowed <= 1);
-}
-
-ZTS_API int zts_init_allow_roots_cache(unsigned int allowed)
-{
-  CHECK_ONLY(allowed <= 1);
-}
-
-ZTS_API int zts_init_allow_id_cache(unsigned int allowed)
-{
-  CHECK_ONLY(allowed <= 1);
-}
+ALLOW_SWITCH(zts_init_allow_secondary_port)
+ALLOW_SWITCH(zts_init_allow_port_mapping)
+ALLOW_SWITCH(zts_init_allow_net_cache)
+ALLOW_SWITCH(zts_init_allow_peer_cache)
+ALLOW_SWITCH(zts_init_allow_roots_cache)
+ALLOW_SWITCH(zts_init_allow_id_cache)
 
 /* ---- start / stop ---- */
 

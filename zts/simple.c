@@ -222,11 +222,17 @@ static int get_int(int fd, int level, int name)
   return rc < 0 ? rc : v;
 }
 
-ZTS_API int zts_set_no_delay(int fd, int enabled)
+/* A boolean option: enabled must be 0 or 1. */
+static int set_bool(int fd, int level, int name, int enabled)
 {
   if (enabled != 0 && enabled != 1)
     return zts_arg_fail(ZTS_EINVAL);
-  return set_int(fd, ZTS_IPPROTO_TCP, ZTS_TCP_NODELAY, enabled);
+  return set_int(fd, level, name, enabled);
+}
+
+ZTS_API int zts_set_no_delay(int fd, int enabled)
+{
+  return set_bool(fd, ZTS_IPPROTO_TCP, ZTS_TCP_NODELAY, enabled);
 }
 
 ZTS_API int zts_get_no_delay(int fd)
@@ -275,7 +281,7 @@ ZTS_API int zts_get_pending_data_size(int fd)
 
 ZTS_API int zts_set_reuse_addr(int fd, int enabled)
 {
-  return set_int(fd, ZTS_SOL_SOCKET, ZTS_SO_REUSEADDR, enabled != 0);
+  return set_bool(fd, ZTS_SOL_SOCKET, ZTS_SO_REUSEADDR, enabled);
 }
 
 ZTS_API int zts_get_reuse_addr(int fd)
@@ -371,9 +377,7 @@ ZTS_API int zts_get_blocking(int fd)
 
 ZTS_API int zts_set_keepalive(int fd, int enabled)
 {
-  if (enabled != 0 && enabled != 1)
-    return zts_arg_fail(ZTS_EINVAL);
-  return set_int(fd, ZTS_SOL_SOCKET, ZTS_SO_KEEPALIVE, enabled);
+  return set_bool(fd, ZTS_SOL_SOCKET, ZTS_SO_KEEPALIVE, enabled);
 }
 
 ZTS_API int zts_get_keepalive(int fd)

@@ -175,6 +175,39 @@ static void test_constants(void **state)
   assert_int_equal(zts_net_compute_adhoc_id(27, 27), 0xff001b001b000000ULL);
 }
 
+/* A planet made with zts_util_sign_root_set names our root and verifies with its key. */
+static void test_sign_root_set(void **state)
+{
+  char pub[ZTK_IDENTITY_STRBUF], ep[32], out[ZTK_WORLD_MAX_LEN], prev[128], curr[128];
+  unsigned int out_len = sizeof out, prev_len = 0, curr_len = 0;
+  assert_true(ztk_identity_to_string(&net.root_id, false, pub, sizeof pub) > 0);
+  snprintf(ep, sizeof ep, "127.0.0.1/%d", net.root_port);
+  zts_root_set_t spec;
+  memset(&spec, 0, sizeof spec);
+  spec.public_id_str[0] = pub;
+  spec.endpoint_ip_str[0][0] = ep;
+  assert_int_equal(zts_util_sign_root_set(out, &out_len, prev, &prev_len, curr, &curr_len, 0x1234,
+                                          1700000000001ull, &spec), ZTS_ERR_OK);
+  assert_int_equal(prev_len, 128);
+  assert_int_equal(curr_len, 128);
+  ztk_world w;
+  assert_int_equal(ztk_world_parse(&w, out, out_len), (int)out_len);
+  assert_int_equal(w.id, 0x1234);
+  assert_int_equal(w.n_roots, 1);
+  assert_int_equal(w.roots[0].identity.address, net.root_id.address);
+  assert_int_equal(w.roots[0].n_endpoints, 1);
+  assert_int_equal(ztk_world_verify(&w, (const uint8_t *)prev), 0);
+  /* the same keys again; a damaged key pair is refused */
+  out_len = sizeof out;
+  assert_int_equal(zts_util_sign_root_set(out, &out_len, prev, &prev_len, curr, &curr_len, 0x1234,
+                                          1700000000002ull, &spec), ZTS_ERR_OK);
+  curr[3] ^= 1;
+  assert_int_equal(zts_util_sign_root_set(out, &out_len, prev, &prev_len, curr, &curr_len, 0x1234,
+                                          1700000000003ull, &spec), ZTS_ERR_ARG);
+  assert_int_equal(zts_util_sign_root_set(out, &out_len, prev, &prev_len, curr, &curr_len, 1, 1, NULL),
+                   ZTS_ERR_ARG);
+}
+
 static void test_argument_errors(void **state)
 {
   char buf[64];
@@ -371,6 +404,9 @@ static void test_tcp_simple_client(void **state)
   assert_int_equal(zts_get_linger_value(fd), 3);
   assert_int_equal(zts_set_linger(fd, 0, 0), 0);
   assert_int_equal(zts_set_reuse_addr(fd, 1), 0);
+  assert_int_equal(zts_set_reuse_addr(fd, 2), ZTS_ERR_ARG);
+  assert_int_equal(zts_init_allow_net_cache(1), ZTS_ERR_SERVICE);
+  assert_int_equal(zts_init_allow_id_cache(2), ZTS_ERR_ARG);
   assert_int_equal(zts_get_reuse_addr(fd), 1);
   assert_int_equal(zts_set_recv_timeout(fd, 2, 500000), 0);
   assert_int_equal(zts_get_recv_timeout(fd), 2);
@@ -535,6 +571,7 @@ int main(void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_constants),
     cmocka_unit_test(test_argument_errors),
+    cmocka_unit_test(test_sign_root_set),
     cmocka_unit_test(test_node_and_network),
     cmocka_unit_test(test_tcp_bsd_server),
     cmocka_unit_test(test_tcp_simple_client),
