@@ -2,14 +2,16 @@
  * naming ztkit sockets, with what the native socket keeps elsewhere (blocking mode,
  * timeouts). Internal header.
  *
- * A call takes an entry (zts_fd_get), uses its socket and puts it back (zts_fd_put); a close
- * while calls are in progress takes the number out of the table at once and closes the socket
- * when the last of them has put it back (TCP sockets are shut down meanwhile, which ends
- * their blocked reads and writes). */
+ * A call takes a snapshot of the entry (zts_fd_get) which also marks the native socket as in
+ * use, so a zts_close() from another thread at any moment wakes the call (the native close
+ * wakes every call in progress) and the socket's memory stays until the call has put the
+ * snapshot back (zts_fd_put). Fields the call changed in its snapshot are written back then,
+ * if the number still names the same socket. */
 #ifndef ZTK_ZTS_FDTAB_H
 #define ZTK_ZTS_FDTAB_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "ztkit/socket.h"
 
@@ -21,18 +23,16 @@ typedef struct zts_fd {
   bool listening;
   int rcvtimeo_ms;    /* 0: none */
   int sndtimeo_ms;
-  int users;          /* calls in progress */
-  bool closing;
 } zts_fd;
 
 /* Enters socket s under a new number. Returns it, or ZTK_ELIMIT (the table is full; s is
  * then closed). */
 int zts_fd_add(ztk_socket *s, int family, ztk_sock_type type);
 
-/* The entry of fd for one call, or NULL with zts_errno ZTS_EBADF. */
+/* A snapshot of fd's entry for one call, or NULL with zts_errno ZTS_EBADF (or ZTS_ENOMEM). */
 zts_fd *zts_fd_get(int fd);
 
-/* Ends the call begun with zts_fd_get. */
+/* Ends the call begun with zts_fd_get (writes changed fields back, frees the snapshot). */
 void zts_fd_put(zts_fd *e);
 
 /* Closes fd. Returns 0 or ZTK_ENOTFOUND. */

@@ -517,6 +517,50 @@ static void test_nonblocking_poll_select(void **state)
   ztk_socket_close(l);
 }
 
+static void *blocked_accept(void *arg)
+{
+  int *fd = arg;
+  fd[1] = zts_bsd_accept(fd[0], NULL, NULL);
+  fd[2] = zts_errno;
+  return NULL;
+}
+
+static void *blocked_recv(void *arg)
+{
+  int *fd = arg;
+  char buf[16];
+  fd[1] = (int)zts_bsd_recv(fd[0], buf, sizeof buf, 0);
+  fd[2] = zts_errno;
+  return NULL;
+}
+
+/* zts_close from another thread ends a blocked accept and a blocked UDP receive at once. */
+static void test_close_wakes_blocked_calls(void **state)
+{
+  void *(*fn[2])(void *) = {blocked_accept, blocked_recv};
+  for (int k = 0; k < 2; k++) {
+    int fd[3] = {k == 0 ? zts_bsd_socket(ZTS_AF_INET, ZTS_SOCK_STREAM, 0) : zts_udp_server("0.0.0.0", 7120), 0, 0};
+    assert_true(fd[0] >= 0);
+    if (k == 0) {
+      assert_int_equal(zts_bind(fd[0], "0.0.0.0", 7121), 0);
+      assert_int_equal(zts_listen(fd[0], 1), 0);
+    }
+    pthread_t t;
+    assert_int_equal(pthread_create(&t, NULL, fn[k], fd), 0);
+    zts_util_delay(200);
+    int64_t t0 = rtnet_ms();
+    assert_int_equal(zts_close(fd[0]), 0);
+    pthread_join(t, NULL);
+    assert_true(rtnet_ms() - t0 < 2000);
+    assert_int_equal(fd[1], ZTS_ERR_SOCKET);
+    assert_int_equal(fd[2], ZTS_ECONNABORTED);
+    /* the number is free again and the next socket works */
+    int again = zts_socket(ZTS_AF_INET, ZTS_SOCK_DGRAM, 0);
+    assert_int_equal(again, fd[0]);
+    assert_int_equal(zts_close(again), 0);
+  }
+}
+
 static void test_stats(void **state)
 {
   zts_stats_counter_t st;
@@ -577,6 +621,7 @@ int main(void)
     cmocka_unit_test(test_tcp_simple_client),
     cmocka_unit_test(test_udp),
     cmocka_unit_test(test_nonblocking_poll_select),
+    cmocka_unit_test(test_close_wakes_blocked_calls),
     cmocka_unit_test(test_stats),
     cmocka_unit_test(test_stop_start_twice),
   };
