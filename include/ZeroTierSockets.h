@@ -506,6 +506,22 @@ ZTS_API int ZTCALL zts_peer_get_role(uint64_t peer_id);
 ZTS_API int ZTCALL zts_peer_get_latency(uint64_t peer_id);
 ZTS_API int ZTCALL zts_peer_get_path_count(uint64_t peer_id);
 
+/* Indexed queries for language bindings. Addresses are "ip", route targets and paths
+ * "ip/n" (prefix bits, port). Counts return the number or a negative code; the others
+ * ZTS_ERR_OK, ZTS_ERR_ARG (index out of range, short buffer), ZTS_ERR_NO_RESULT,
+ * ZTS_ERR_SERVICE. obtain/release serialise these calls among threads; the node keeps
+ * running meanwhile, so a count and the indexed reads after it can disagree if the network
+ * changes in between (an index past the end then gives ZTS_ERR_ARG). */
+ZTS_API int ZTCALL zts_core_lock_obtain(void);
+ZTS_API int ZTCALL zts_core_lock_release(void);
+ZTS_API int ZTCALL zts_core_query_addr_count(uint64_t net_id);
+ZTS_API int ZTCALL zts_core_query_addr(uint64_t net_id, unsigned int idx, char *addr, unsigned int len);
+ZTS_API int ZTCALL zts_core_query_route_count(uint64_t net_id);
+ZTS_API int ZTCALL zts_core_query_route(uint64_t net_id, unsigned int idx, char *target, char *via,
+                                        unsigned int len, uint16_t *flags, uint16_t *metric);
+ZTS_API int ZTCALL zts_core_query_path_count(uint64_t peer_id);
+ZTS_API int ZTCALL zts_core_query_path(uint64_t peer_id, unsigned int idx, char *dst, unsigned int len);
+
 /* ======================================================================================== */
 /* Identities, statistics, utilities                                                        */
 /* ======================================================================================== */

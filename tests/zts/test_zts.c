@@ -311,11 +311,30 @@ static void test_node_and_network(void **state)
   assert_true(rfc && plane);
   assert_int_equal(zts_addr_get_str(nwid, ZTS_AF_INET, s, sizeof s), ZTS_ERR_OK);
   assert_int_equal(strncmp(s, "10.55.0.", 8), 0);
+  /* the query sub-API */
+  char target[ZTS_INET6_ADDRSTRLEN], via[ZTS_INET6_ADDRSTRLEN];
+  uint16_t flags, metric;
+  assert_int_equal(zts_core_lock_obtain(), ZTS_ERR_OK);
+  int na = zts_core_query_addr_count(nwid);
+  assert_int_equal(na, (int)n);
+  for (int i = 0; i < na; i++)
+    assert_int_equal(zts_core_query_addr(nwid, (unsigned)i, s, sizeof s), ZTS_ERR_OK);
+  assert_int_equal(zts_core_query_addr(nwid, (unsigned)na, s, sizeof s), ZTS_ERR_ARG);
+  assert_int_equal(zts_core_query_route_count(nwid), 1);
+  assert_int_equal(zts_core_query_route(nwid, 0, target, via, sizeof target, &flags, &metric), ZTS_ERR_OK);
+  assert_string_equal(target, "10.55.0.0/24");
+  assert_string_equal(via, "");
+  assert_int_equal(zts_core_query_route_count(0x1234), ZTS_ERR_NO_RESULT);
+  assert_int_equal(zts_core_lock_release(), ZTS_ERR_OK);
   /* peers: the root is a PLANET */
   assert_true(zts_peer_count() >= 1);
   assert_int_equal(ztk_service_status(net.root, &st), 0);
   assert_int_equal(zts_peer_get_role(st.address), ZTS_PEER_ROLE_PLANET);
   assert_true(zts_peer_get_path_count(st.address) >= 1);
+  assert_int_equal(zts_core_query_path_count(st.address), zts_peer_get_path_count(st.address));
+  char path[ZTS_MAX_ENDPOINT_STR_LEN];
+  assert_int_equal(zts_core_query_path(st.address, 0, path, sizeof path), ZTS_ERR_OK);
+  assert_int_equal(strncmp(path, "127.0.0.1/", 10), 0);
   zts_peer_info_t *pi = calloc(1, sizeof *pi);
   assert_int_equal(zts_peer_get(pi, st.address), ZTS_ERR_OK);
   assert_int_equal(pi->peer_id, st.address);
