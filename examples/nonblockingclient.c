@@ -52,6 +52,8 @@ int main(int argc, char **argv)
   }
   zts_bsd_close(fd);
   int rc = example_write_back(argv[5], data, len, back, got);
+  free(data);
+  free(back);
   zts_node_stop();
   return rc;
 }
