@@ -63,7 +63,7 @@ typedef enum {
   ZTS_EVENT_NODE_UP = 200,          /* node started (msg->node) */
   ZTS_EVENT_NODE_ONLINE = 201,      /* reached a root */
   ZTS_EVENT_NODE_OFFLINE = 202,     /* lost every root */
-  ZTS_EVENT_NODE_DOWN = 203,        /* node stopped */
+  ZTS_EVENT_NODE_DOWN = 203,        /* node stopped (delivered before zts_node_stop returns) */
   ZTS_EVENT_NODE_FATAL_ERROR = 204, /* identity collision */
   ZTS_EVENT_NETWORK_NOT_FOUND = 210, /* msg->network for every NETWORK_* event */
   ZTS_EVENT_NETWORK_CLIENT_TOO_OLD = 211,
@@ -192,7 +192,7 @@ typedef enum {
 
 #define ZTS_SOCK_STREAM 0x0001
 #define ZTS_SOCK_DGRAM 0x0002
-#define ZTS_SOCK_RAW 0x0003 /* ICMP / ICMPv6 echo only (protocol ZTS_IPPROTO_ICMP[V6]) */
+#define ZTS_SOCK_RAW 0x0003 /* not supported: zts_bsd_socket gives ZTS_ESOCKTNOSUPPORT */
 
 #define ZTS_IPPROTO_IP 0x0000
 #define ZTS_IPPROTO_ICMP 0x0001
@@ -758,8 +758,8 @@ struct zts_msghdr {
 #define ZTS_SHUT_WR 0x1
 #define ZTS_SHUT_RDWR 0x2
 
-/* family ZTS_AF_INET/ZTS_AF_INET6; type ZTS_SOCK_STREAM/DGRAM (protocol 0 or the matching one)
- * or ZTS_SOCK_RAW with ZTS_IPPROTO_ICMP/ICMPV6 (echo). Returns the new fd. */
+/* family ZTS_AF_INET/ZTS_AF_INET6; type ZTS_SOCK_STREAM/DGRAM (protocol 0 or the matching
+ * one). Returns the new fd, ZTS_ERR_SERVICE (node not running) or ZTS_ERR_SOCKET. */
 ZTS_API int ZTCALL zts_bsd_socket(int family, int type, int protocol);
 ZTS_API int ZTCALL zts_bsd_connect(int fd, const struct zts_sockaddr *addr, zts_socklen_t addrlen);
 ZTS_API int ZTCALL zts_bsd_bind(int fd, const struct zts_sockaddr *addr, zts_socklen_t addrlen);
@@ -772,7 +772,8 @@ ZTS_API int ZTCALL zts_bsd_getsockopt(int fd, int level, int optname, void *optv
 ZTS_API int ZTCALL zts_bsd_getsockname(int fd, struct zts_sockaddr *addr, zts_socklen_t *addrlen);
 ZTS_API int ZTCALL zts_bsd_getpeername(int fd, struct zts_sockaddr *addr, zts_socklen_t *addrlen);
 ZTS_API int ZTCALL zts_bsd_close(int fd);
-/* nfds: highest fd + 1; timeout NULL: wait forever. Returns the number of ready fds. */
+/* nfds: highest fd + 1; timeout NULL: wait forever (ZTS_ERR_ARG if no fd is asked about).
+ * Returns the number of ready fds. */
 ZTS_API int ZTCALL zts_bsd_select(int nfds, zts_fd_set *readfds, zts_fd_set *writefds,
                                   zts_fd_set *exceptfds, struct zts_timeval *timeout);
 /* ZTS_F_GETFL / ZTS_F_SETFL with ZTS_O_NONBLOCK. */
@@ -811,7 +812,8 @@ ZTS_API struct zts_hostent *zts_bsd_gethostbyname(const char *name);
 /* ======================================================================================== */
 
 ZTS_API int ZTCALL zts_socket(int family, int type, int protocol);
-/* timeout_ms 0: 30 s. Returns as soon as the connection is established. */
+/* timeout_ms 0: 30 s. Returns as soon as the connection is established; on a non-blocking
+ * socket it starts the connection and fails with zts_errno ZTS_EINPROGRESS. */
 ZTS_API int ZTCALL zts_connect(int fd, const char *ipstr, unsigned short port, int timeout_ms);
 ZTS_API int ZTCALL zts_bind(int fd, const char *ipstr, unsigned short port);
 ZTS_API int ZTCALL zts_listen(int fd, int backlog);

@@ -57,12 +57,17 @@ static void emit(void (*h)(void *), msgbuf *b, int code)
   h(&b->msg);
 }
 
+/* The node's address as last seen (callback thread only): NODE_DOWN comes after the node
+ * stopped answering queries. */
+static uint64_t last_node_id;
+
 static void node_msg(msgbuf *b, ztk_service *svc)
 {
   ztk_node_status st;
   b->msg.node = &b->node;
   if (svc && ztk_service_status(svc, &st) == 0)
-    b->node.node_id = st.address;
+    last_node_id = st.address;
+  b->node.node_id = last_node_id;
   int port = svc ? ztk_service_port(svc) : -1;
   b->node.port_primary = port > 0 ? (uint16_t)port : 0;
   b->node.ver_major = 1;

@@ -121,8 +121,10 @@ ZTS_API int zts_bsd_select(int nfds, zts_fd_set *readfds, zts_fd_set *writefds,
   for (int i = 0; i < n; i++)
     p[i] = (struct zts_pollfd){fdv[i], ev[i], 0};
   int rc;
-  if (n == 0) {
-    zts_util_delay(t < 0 ? 0 : (unsigned long)t);
+  if (n == 0 && t < 0) { /* nothing to wait for, without end */
+    rc = zts_arg_fail(ZTS_EINVAL);
+  } else if (n == 0) {
+    zts_util_delay((unsigned long)t);
     rc = 0;
   } else {
     rc = zts_bsd_poll(p, (zts_nfds_t)n, t > 0x7fffffff ? 0x7fffffff : (int)t);

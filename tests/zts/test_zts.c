@@ -33,7 +33,7 @@ static pthread_mutex_t ev_lock = PTHREAD_MUTEX_INITIALIZER;
 static int ev_codes[EVENTS_MAX];
 static int ev_n;
 static char ev_addr4[ZTS_INET6_ADDRSTRLEN];
-static uint64_t ev_node_id;
+static uint64_t ev_node_id, ev_down_id;
 
 static void on_event(void *p)
 {
@@ -47,6 +47,8 @@ static void on_event(void *p)
   }
   if (m->event_code == ZTS_EVENT_NODE_ONLINE && m->node)
     ev_node_id = m->node->node_id;
+  if (m->event_code == ZTS_EVENT_NODE_DOWN && m->node)
+    ev_down_id = m->node->node_id;
   pthread_mutex_unlock(&ev_lock);
 }
 
@@ -239,6 +241,8 @@ static void test_argument_errors(void **state)
   assert_int_equal(zts_bsd_fcntl(fd, 99, 0), ZTS_ERR_ARG);
   assert_int_equal(zts_bsd_ioctl(fd, ZTS_FIONREAD, NULL), ZTS_ERR_ARG);
   assert_int_equal(zts_bsd_poll(NULL, 1, 0), ZTS_ERR_ARG);
+  assert_int_equal(zts_bsd_select(0, NULL, NULL, NULL, NULL), ZTS_ERR_ARG);
+  assert_int_equal(zts_bsd_select(ZTS_FD_SETSIZE + 1, NULL, NULL, NULL, NULL), ZTS_ERR_ARG);
   assert_int_equal(zts_bsd_shutdown(fd, 7), ZTS_ERR_ARG);
   assert_int_equal(zts_accept(fd, buf, 10, NULL), ZTS_ERR_ARG);
   assert_int_equal(zts_connect(fd, "10.55.0.1", 80, -1), ZTS_ERR_ARG);
@@ -618,6 +622,9 @@ static void test_stop_start_twice(void **state)
   for (int round = 0; round < 2; round++) {
     assert_int_equal(zts_node_stop(), ZTS_ERR_OK);
     assert_true(saw_event(ZTS_EVENT_NODE_DOWN)); /* delivered before stop returned */
+    pthread_mutex_lock(&ev_lock);
+    assert_int_equal(ev_down_id, id);
+    pthread_mutex_unlock(&ev_lock);
     assert_int_equal(zts_node_is_online(), 0);
     assert_int_equal(zts_node_stop(), ZTS_ERR_SERVICE);
     assert_int_equal(zts_bsd_socket(ZTS_AF_INET, ZTS_SOCK_STREAM, 0), ZTS_ERR_SERVICE);
