@@ -152,19 +152,22 @@ static int socket_for(const char *ipstr, int type)
   return zts_bsd_socket(family, type, 0);
 }
 
+/* Closes fd keeping zts_errno as it is; returns rc. */
+static int close_with(int fd, int rc)
+{
+  int saved = zts_errno;
+  zts_bsd_close(fd);
+  zts_set_errno(saved);
+  return rc;
+}
+
 ZTS_API int zts_tcp_client(const char *remote_ipstr, unsigned short remote_port)
 {
   int fd = socket_for(remote_ipstr, ZTS_SOCK_STREAM);
   if (fd < 0)
     return fd;
   int rc = zts_connect(fd, remote_ipstr, remote_port, 0);
-  if (rc < 0) {
-    int saved = zts_errno;
-    zts_bsd_close(fd);
-    zts_set_errno(saved);
-    return rc;
-  }
-  return fd;
+  return rc < 0 ? close_with(fd, rc) : fd;
 }
 
 ZTS_API int zts_tcp_server(const char *local_ipstr, unsigned short local_port, char *remote_ipstr,
@@ -180,10 +183,7 @@ ZTS_API int zts_tcp_server(const char *local_ipstr, unsigned short local_port, c
     rc = zts_listen(fd, 1);
   if (rc == 0)
     rc = zts_accept(fd, remote_ipstr, len, remote_port);
-  int saved = zts_errno;
-  zts_bsd_close(fd);
-  zts_set_errno(saved);
-  return rc;
+  return close_with(fd, rc);
 }
 
 ZTS_API int zts_udp_server(const char *local_ipstr, unsigned short local_port)
@@ -192,13 +192,7 @@ ZTS_API int zts_udp_server(const char *local_ipstr, unsigned short local_port)
   if (fd < 0)
     return fd;
   int rc = zts_bind(fd, local_ipstr, local_port);
-  if (rc < 0) {
-    int saved = zts_errno;
-    zts_bsd_close(fd);
-    zts_set_errno(saved);
-    return rc;
-  }
-  return fd;
+  return rc < 0 ? close_with(fd, rc) : fd;
 }
 
 ZTS_API int zts_udp_client(const char *remote_ipstr)
