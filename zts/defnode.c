@@ -19,6 +19,7 @@ static struct {
   ztk_service *svc;   /* created at the first start, freed by zts_node_free */
   ztk_netstack *ns;   /* the service's */
   bool running;
+  bool starting;      /* a zts_node_start is under way (another one is refused) */
   bool dirty;         /* configuration changed since svc was made */
   char *home;         /* storage path or NULL (memory) */
   ztk_identity id;    /* zts_init_from_memory */
@@ -80,7 +81,7 @@ void (*zts_dn_handler(void))(void *)
 #define CONFIGURE(stmt)                                                                            \
   do {                                                                                             \
     pthread_mutex_lock(&g.lock);                                                                   \
-    if (g.running) {                                                                               \
+    if (g.running || g.starting) {                                                                 \
       pthread_mutex_unlock(&g.lock);                                                               \
       return ZTS_ERR_SERVICE;                                                                      \
     }                                                                                              \
@@ -98,7 +99,7 @@ ZTS_API int zts_init_from_storage(const char *path)
     return ZTS_ERR_GENERAL;
   int rc = ZTS_ERR_OK;
   pthread_mutex_lock(&g.lock);
-  if (g.running) {
+  if (g.running || g.starting) {
     rc = ZTS_ERR_SERVICE;
   } else {
     free(g.home);
@@ -287,10 +288,11 @@ static int start_service(ztk_service *svc)
 ZTS_API int zts_node_start(void)
 {
   pthread_mutex_lock(&g.lock);
-  if (g.running) {
+  if (g.running || g.starting) {
     pthread_mutex_unlock(&g.lock);
     return ZTS_ERR_SERVICE;
   }
+  g.starting = true;
   if (g.svc && g.dirty)
     drop_service();
   int rc = g.svc ? 0 : make_service();
@@ -313,6 +315,9 @@ ZTS_API int zts_node_start(void)
     if (rc == 0 && svc)
       rc = start_service(svc);
   }
+  pthread_mutex_lock(&g.lock);
+  g.starting = false;
+  pthread_mutex_unlock(&g.lock);
   return rc ? ZTS_ERR_SERVICE : ZTS_ERR_OK;
 }
 
