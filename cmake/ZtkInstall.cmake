@@ -18,3 +18,6 @@ install(FILES ${CMAKE_BINARY_DIR}/ztkitConfig.cmake ${CMAKE_BINARY_DIR}/ztkitCon
 file(RELATIVE_PATH ZTK_PC_UP "/p/${CMAKE_INSTALL_LIBDIR}/pkgconfig" "/p")
 configure_file(cmake/ztkit.pc.in ${CMAKE_BINARY_DIR}/ztkit.pc @ONLY)
 install(FILES ${CMAKE_BINARY_DIR}/ztkit.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
+# The libzt-style example programs (examples/), as documentation.
+file(GLOB ztk_examples CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/examples/*.c ${CMAKE_SOURCE_DIR}/examples/*.h)
+install(FILES ${ztk_examples} DESTINATION ${CMAKE_INSTALL_DOCDIR}/examples)

@@ -1,6 +1,7 @@
 # The rooms of DESIGN.md, each a static library built from every .c file under its folder
 # (so adding a module never means editing a list), plus libztkit.so holding them all.
-# Arrows: stack -> core; api -> core; transport -> libc; sim/runtime -> core stack transport api.
+# Arrows: stack -> core; api -> core; transport -> libc; sim/runtime -> core stack transport api;
+# zts -> runtime (and what it uses).
 
 function(ztk_room name dir)
   cmake_parse_arguments(R "" "" "DEPS" ${ARGN})
@@ -35,9 +36,11 @@ ztk_room(ztk_api api DEPS ztk_core PkgConfig::JANSSON)
 ztk_room(ztk_sim sim DEPS ztk_core ztk_stack ztk_transport ztk_api PkgConfig::PCAP m)
 ztk_room(ztk_runtime runtime DEPS ztk_core ztk_stack ztk_transport ztk_api
          PkgConfig::MHD Threads::Threads)
+# The libzt-compatible API (include/ZeroTierSockets.h): a default-node wrapper over the runtime.
+ztk_room(ztk_zts zts DEPS ztk_runtime ztk_stack ztk_core Threads::Threads)
 
 # Everything a program links to get all rooms (tests, tools, benchmarks).
-set(ZTK_STATIC_ROOMS ztk_runtime ztk_sim ztk_api ztk_stack ztk_transport ztk_core ztk_lwip)
+set(ZTK_STATIC_ROOMS ztk_zts ztk_runtime ztk_sim ztk_api ztk_stack ztk_transport ztk_core ztk_lwip)
 
 # One shared library with every room; only ZTK_API-marked symbols are exported.
 add_library(ztkit SHARED ${ZTK_ROOM_OBJECTS})

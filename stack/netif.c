@@ -11,6 +11,7 @@
 #include "lwip/etharp.h"
 #include "lwip/ethip6.h"
 #include "lwip/pbuf.h"
+#include "lwip/stats.h"
 #include "lwip/prot/ethernet.h"
 #include "netif/ethernet.h"
 
@@ -67,9 +68,11 @@ static err_t netif_linkoutput(struct netif *lw, struct pbuf *p)
   uint16_t ethertype = (uint16_t)(hdr[12] << 8 | hdr[13]);
   if (!netif_source_ok(n, ethertype, data, len)) {
     n->ctr.tx_guard++;
+    LINK_STATS_INC(link.drop);
     return ERR_OK;
   }
   n->ctr.tx_frames++;
+  LINK_STATS_INC(link.xmit);
   n->ctr.tx_bytes += len;
   n->cb.frame_out(n->user, n->nwid, ztk_mac_from_bytes(hdr + 6), ztk_mac_from_bytes(hdr), ethertype, 0,
                   data, len);
@@ -264,6 +267,7 @@ static int netif_deliver(ztk_stack_netif *n, uint64_t src_mac, uint64_t dst_mac,
   struct pbuf *p = pbuf_alloc(PBUF_RAW, (u16_t)(len + ETH_HDR), PBUF_RAM);
   if (p == NULL) {
     n->ctr.rx_nomem++;
+    LINK_STATS_INC(link.memerr);
     return ZTK_ENOMEM;
   }
   uint8_t *b = p->payload;
@@ -274,6 +278,7 @@ static int netif_deliver(ztk_stack_netif *n, uint64_t src_mac, uint64_t dst_mac,
   memcpy(b + ETH_HDR, data, len);
   n->ctr.rx_frames++;
   n->ctr.rx_bytes += len;
+  LINK_STATS_INC(link.recv);
   if (n->lw.input(p, &n->lw) != ERR_OK)
     pbuf_free(p);
   return 0;

@@ -1,0 +1,655 @@
+/* The libzt-compatible API (ZeroTierSockets.h) against a root + controller and a native member
+ * in the same process, over real UDP on loopback: the default node starts from a storage path
+ * holding a custom planet, joins, reports its network, addresses (all of them), peers, events
+ * and counters; BSD and simplified sockets carry TCP and UDP byte-exact to and from the native
+ * member, blocking and non-blocking (fcntl, ioctl, poll, select); argument errors give
+ * ZTS_ERR_ARG with zts_errno; stop returns when stopped and stop/start/stop/start works. */
+#include "tests/support/vectors.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ZeroTierSockets.h"
+#include "tests/support/rtnet.h"
+#include "tests/support/testnet.h"
+#include "tests/support/tmpdir.h"
+
+#define WAIT_MS 30000
+#define IO_MS 30000
+#define BIG (1 << 20)
+#define EVENTS_MAX 512
+
+enum { B = 0 }; /* the native member */
+static rtnet net;
+static ztk_nwid nwid;
+static char home[TD_PATH_MAX];
+static char b_ip4[ZTS_INET6_ADDRSTRLEN];
+
+static pthread_mutex_t ev_lock = PTHREAD_MUTEX_INITIALIZER;
+static int ev_codes[EVENTS_MAX];
+static int ev_n;
+static char ev_addr4[ZTS_INET6_ADDRSTRLEN];
+static uint64_t ev_node_id, ev_down_id;
+
+static void on_event(void *p)
+{
+  zts_event_msg_t *m = p;
+  pthread_mutex_lock(&ev_lock);
+  if (ev_n < EVENTS_MAX)
+    ev_codes[ev_n++] = m->event_code;
+  if (m->event_code == ZTS_EVENT_ADDR_ADDED_IP4 && m->addr) {
+    struct zts_sockaddr_in *in = (struct zts_sockaddr_in *)&m->addr->addr;
+    zts_inet_ntop(ZTS_AF_INET, &in->sin_addr, ev_addr4, sizeof ev_addr4);
+  }
+  if (m->event_code == ZTS_EVENT_NODE_ONLINE && m->node)
+    ev_node_id = m->node->node_id;
+  if (m->event_code == ZTS_EVENT_NODE_DOWN && m->node)
+    ev_down_id = m->node->node_id;
+  pthread_mutex_unlock(&ev_lock);
+}
+
+static bool saw_event(int code)
+{
+  pthread_mutex_lock(&ev_lock);
+  bool found = false;
+  for (int i = 0; i < ev_n; i++)
+    found |= ev_codes[i] == code;
+  pthread_mutex_unlock(&ev_lock);
+  return found;
+}
+
+static bool wait_for(int (*cond)(void), int ms)
+{
+  for (int64_t end = rtnet_ms() + ms; rtnet_ms() < end; zts_util_delay(20))
+    if (cond())
+      return true;
+  return false;
+}
+
+static int ready(void)
+{
+  return zts_net_transport_is_ready(nwid) && zts_addr_is_assigned(nwid, ZTS_AF_INET) &&
+         zts_addr_is_assigned(nwid, ZTS_AF_INET6);
+}
+
+static void start_and_join(void)
+{
+  assert_int_equal(zts_node_start(), ZTS_ERR_OK);
+  assert_true(wait_for(zts_node_is_online, WAIT_MS));
+  assert_int_equal(zts_net_join(nwid), ZTS_ERR_OK);
+  assert_true(wait_for(ready, WAIT_MS));
+}
+
+static int setup(void **state)
+{
+  ztk_identity root_id, b_id;
+  tn_identity(5, &root_id);
+  tn_identity(0, &b_id);
+  assert_int_equal(rtnet_start(&net, &root_id), 0);
+  assert_int_equal(rtnet_add_member(&net, &b_id), B);
+  assert_int_equal(rtnet_network(&net, 0x2755, "{\"private\":true,\"name\":\"ztsnet\","
+                   "\"v4AssignMode\":{\"zt\":true},\"v6AssignMode\":{\"rfc4193\":true,\"6plane\":true},"
+                   "\"ipAssignmentPools\":[{\"ipRangeStart\":\"10.55.0.10\",\"ipRangeEnd\":\"10.55.0.250\"}],"
+                   "\"routes\":[{\"target\":\"10.55.0.0/24\"}]}", &nwid), 0);
+  struct sockaddr_storage a;
+  assert_int_equal(rtnet_join(&net, B, nwid, AF_INET, WAIT_MS, &a), 0);
+  inet_ntop(AF_INET, &((struct sockaddr_in *)&a)->sin_addr, b_ip4, sizeof b_ip4);
+  td_make(home, sizeof home, "ztk-zts");
+  td_write(home, "planet", net.planet, net.planet_len);
+  assert_int_equal(zts_init_from_storage(home), ZTS_ERR_OK);
+  /* a fixed port, as libzt programs have: a restarted node is found where it was */
+  int port = rtnet_free_udp_port();
+  assert_true(port > 0);
+  assert_int_equal(zts_init_set_port((unsigned short)port), ZTS_ERR_OK);
+  assert_int_equal(zts_init_set_event_handler(on_event), ZTS_ERR_OK);
+  /* the node's address is known once it runs: authorize it then */
+  assert_int_equal(zts_node_start(), ZTS_ERR_OK);
+  assert_true(wait_for(zts_node_is_online, WAIT_MS));
+  assert_int_equal(rtnet_member(&net, nwid, zts_node_get_id(), "{\"authorized\":true}"), 0);
+  assert_int_equal(zts_net_join(nwid), ZTS_ERR_OK);
+  assert_true(wait_for(ready, WAIT_MS));
+  return 0;
+}
+
+static int teardown(void **state)
+{
+  zts_node_free();
+  rtnet_free(&net);
+  td_remove(home);
+  return 0;
+}
+
+/* ---- the native member's side ---- */
+
+static ztk_socket *b_listen(int type, uint16_t port)
+{
+  ztk_socket *l;
+  struct sockaddr_in any = {.sin_family = AF_INET, .sin_port = htons(port)};
+  assert_int_equal(ztk_socket_open(&l, net.ns[B], AF_INET, type), 0);
+  assert_int_equal(ztk_socket_bind(l, (struct sockaddr *)&any, sizeof any), 0);
+  if (type == ZTK_SOCK_STREAM)
+    assert_int_equal(ztk_socket_listen(l, 16), 0);
+  return l;
+}
+
+static struct sockaddr_in zts_node_addr(uint16_t port)
+{
+  struct zts_sockaddr_storage a;
+  assert_int_equal(zts_addr_get(nwid, ZTS_AF_INET, &a), ZTS_ERR_OK);
+  struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons(port)};
+  sin.sin_addr.s_addr = ((struct zts_sockaddr_in *)&a)->sin_addr.s_addr;
+  return sin;
+}
+
+static void fill(uint8_t *buf, size_t n, unsigned seed)
+{
+  for (size_t i = 0; i < n; i++)
+    buf[i] = (uint8_t)((i * 131 + seed) >> 3);
+}
+
+/* Reads exactly n bytes from fd. */
+static void zts_read_all(int fd, uint8_t *buf, size_t n)
+{
+  for (size_t got = 0; got < n;) {
+    ssize_t k = zts_read(fd, buf + got, n - got);
+    assert_true(k > 0);
+    got += (size_t)k;
+  }
+}
+
+/* ---- tests ---- */
+
+static void test_constants(void **state)
+{
+  assert_int_equal(ZTS_FIONREAD, 0x4008667f);
+  assert_int_equal(ZTS_FIONBIO, (long)0x8008667eUL);
+  assert_int_equal(ZTS_SOL_SOCKET, 0xfff);
+  assert_int_equal(ZTS_SO_RCVTIMEO, 0x1006);
+  assert_int_equal(ZTS_EVENT_NETWORK_READY_IP4, 215);
+  assert_int_equal(ZTS_EINPROGRESS, 115);
+  assert_int_equal(sizeof(struct zts_sockaddr_in), 16);
+  assert_int_equal(sizeof(struct zts_sockaddr_in6), 28);
+  assert_int_equal(sizeof(zts_fd_set), 128);
+  assert_int_equal(zts_net_compute_adhoc_id(27, 27), 0xff001b001b000000ULL);
+}
+
+/* A planet made with zts_util_sign_root_set names our root and verifies with its key. */
+static void test_sign_root_set(void **state)
+{
+  char pub[ZTK_IDENTITY_STRBUF], ep[32], out[ZTK_WORLD_MAX_LEN], prev[128], curr[128];
+  unsigned int out_len = sizeof out, prev_len = 0, curr_len = 0;
+  assert_true(ztk_identity_to_string(&net.root_id, false, pub, sizeof pub) > 0);
+  snprintf(ep, sizeof ep, "127.0.0.1/%d", net.root_port);
+  zts_root_set_t spec;
+  memset(&spec, 0, sizeof spec);
+  spec.public_id_str[0] = pub;
+  spec.endpoint_ip_str[0][0] = ep;
+  assert_int_equal(zts_util_sign_root_set(out, &out_len, prev, &prev_len, curr, &curr_len, 0x1234,
+                                          1700000000001ull, &spec), ZTS_ERR_OK);
+  assert_int_equal(prev_len, 128);
+  assert_int_equal(curr_len, 128);
+  ztk_world w;
+  assert_int_equal(ztk_world_parse(&w, out, out_len), (int)out_len);
+  assert_int_equal(w.id, 0x1234);
+  assert_int_equal(w.n_roots, 1);
+  assert_int_equal(w.roots[0].identity.address, net.root_id.address);
+  assert_int_equal(w.roots[0].n_endpoints, 1);
+  assert_int_equal(ztk_world_verify(&w, (const uint8_t *)prev), 0);
+  /* the same keys again; a damaged key pair is refused */
+  out_len = sizeof out;
+  assert_int_equal(zts_util_sign_root_set(out, &out_len, prev, &prev_len, curr, &curr_len, 0x1234,
+                                          1700000000002ull, &spec), ZTS_ERR_OK);
+  curr[3] ^= 1;
+  assert_int_equal(zts_util_sign_root_set(out, &out_len, prev, &prev_len, curr, &curr_len, 0x1234,
+                                          1700000000003ull, &spec), ZTS_ERR_ARG);
+  assert_int_equal(zts_util_sign_root_set(out, &out_len, prev, &prev_len, curr, &curr_len, 1, 1, NULL),
+                   ZTS_ERR_ARG);
+}
+
+static void test_argument_errors(void **state)
+{
+  char buf[64];
+  zts_socklen_t len = 4;
+  struct zts_sockaddr_storage ss;
+  int fd = zts_bsd_socket(ZTS_AF_INET, ZTS_SOCK_STREAM, 0);
+  assert_true(fd >= 0);
+  int bad[] = {-1, ZTS_FD_SETSIZE, 100000, fd + 1};
+  for (unsigned i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    zts_errno = 0;
+    assert_int_equal(zts_bsd_send(bad[i], "x", 1, 0), ZTS_ERR_ARG);
+    assert_int_equal(zts_errno, ZTS_EBADF);
+    assert_int_equal(zts_bsd_close(bad[i]), ZTS_ERR_ARG);
+    assert_int_equal(zts_bsd_listen(bad[i], 1), ZTS_ERR_ARG);
+  }
+  zts_errno = 0;
+  assert_int_equal(zts_bsd_connect(fd, NULL, 16), ZTS_ERR_ARG);
+  assert_int_equal(zts_errno, ZTS_EINVAL);
+  memset(&ss, 0, sizeof ss);
+  ss.ss_family = ZTS_AF_INET;
+  assert_int_equal(zts_bsd_bind(fd, (struct zts_sockaddr *)&ss, 3), ZTS_ERR_ARG);
+  assert_int_equal(zts_bsd_bind(fd, (struct zts_sockaddr *)&ss, 1000), ZTS_ERR_ARG);
+  assert_int_equal(zts_bsd_send(fd, NULL, 5, 0), ZTS_ERR_ARG);
+  assert_int_equal(zts_bsd_recv(fd, NULL, 5, 0), ZTS_ERR_ARG);
+  assert_int_equal(zts_bsd_getsockname(fd, NULL, &len), ZTS_ERR_ARG);
+  assert_int_equal(zts_bsd_setsockopt(fd, ZTS_IPPROTO_TCP, ZTS_TCP_NODELAY, buf, 1), ZTS_ERR_ARG);
+  assert_int_equal(zts_bsd_getsockopt(fd, ZTS_SOL_SOCKET, ZTS_SO_TYPE, NULL, &len), ZTS_ERR_ARG);
+  assert_int_equal(zts_bsd_readv(fd, NULL, 1), ZTS_ERR_ARG);
+  assert_int_equal(zts_bsd_fcntl(fd, 99, 0), ZTS_ERR_ARG);
+  assert_int_equal(zts_bsd_ioctl(fd, ZTS_FIONREAD, NULL), ZTS_ERR_ARG);
+  assert_int_equal(zts_bsd_poll(NULL, 1, 0), ZTS_ERR_ARG);
+  assert_int_equal(zts_bsd_select(0, NULL, NULL, NULL, NULL), ZTS_ERR_ARG);
+  assert_int_equal(zts_bsd_select(ZTS_FD_SETSIZE + 1, NULL, NULL, NULL, NULL), ZTS_ERR_ARG);
+  assert_int_equal(zts_bsd_shutdown(fd, 7), ZTS_ERR_ARG);
+  assert_int_equal(zts_accept(fd, buf, 10, NULL), ZTS_ERR_ARG);
+  assert_int_equal(zts_connect(fd, "10.55.0.1", 80, -1), ZTS_ERR_ARG);
+  assert_int_equal(zts_connect(fd, "not an ip", 80, 0), ZTS_ERR_ARG);
+  /* unsupported options and families are socket errors, as in libzt */
+  assert_int_equal(zts_bsd_setsockopt(fd, ZTS_SOL_SOCKET, ZTS_SO_DEBUG, &len, sizeof len), ZTS_ERR_SOCKET);
+  assert_int_equal(zts_errno, ZTS_ENOPROTOOPT);
+  assert_int_equal(zts_bsd_socket(77, ZTS_SOCK_STREAM, 0), ZTS_ERR_SOCKET);
+  assert_int_equal(zts_errno, ZTS_EAFNOSUPPORT);
+  assert_int_equal(zts_bsd_close(fd), ZTS_ERR_OK);
+  assert_int_equal(zts_bsd_close(fd), ZTS_ERR_ARG);
+  /* control functions */
+  unsigned int klen = 10;
+  assert_int_equal(zts_id_new(buf, &klen), ZTS_ERR_ARG);
+  assert_int_equal(zts_addr_get(nwid, ZTS_AF_INET, NULL), ZTS_ERR_ARG);
+  assert_int_equal(zts_addr_get(nwid, 77, &ss), ZTS_ERR_ARG);
+  assert_int_equal(zts_addr_get(0x1234, ZTS_AF_INET, &ss), ZTS_ERR_NO_RESULT);
+  assert_int_equal(zts_addr_get_str(nwid, ZTS_AF_INET6, buf, 10), ZTS_ERR_ARG);
+  assert_int_equal(zts_net_get_status(0x1234), ZTS_ERR_NO_RESULT);
+  assert_int_equal(zts_init_set_port(1234), ZTS_ERR_SERVICE); /* running */
+  assert_int_equal(zts_init_from_memory("bad", 3), ZTS_ERR_ARG);
+  assert_int_equal(zts_init_set_roots("not a planet", 12), ZTS_ERR_ARG);
+  assert_int_equal(zts_init_set_roots(net.planet, (unsigned)net.planet_len), ZTS_ERR_SERVICE);
+  assert_int_equal(zts_util_get_ip_family("1.2.3"), ZTS_ERR_ARG);
+  assert_null(zts_inet_ntop(99, buf, buf, sizeof buf));
+  assert_int_equal(zts_stats_get_all(NULL), ZTS_ERR_ARG);
+  assert_int_equal(zts_peer_get(NULL, 1), ZTS_ERR_ARG);
+  assert_int_equal(zts_node_get_id_pair(NULL, &klen), ZTS_ERR_ARG);
+  assert_int_equal(zts_moon_orbit(0, 0), ZTS_ERR_ARG);
+}
+
+static void test_node_and_network(void **state)
+{
+  ztk_node_status st;
+  char key[ZTS_ID_STR_BUF_LEN], s[ZTS_INET6_ADDRSTRLEN], expect[ZTS_INET6_ADDRSTRLEN];
+  unsigned int klen = sizeof key;
+  uint64_t id = zts_node_get_id();
+  assert_true(id != 0 && zts_node_get_port() > 0);
+  assert_int_equal(zts_node_get_id_pair(key, &klen), ZTS_ERR_OK);
+  assert_int_equal(klen, strlen(key));
+  assert_true(zts_id_pair_is_valid(key, sizeof key));
+  assert_int_equal(strtoull(key, NULL, 16), id);
+  assert_int_equal(zts_net_count(), 1);
+  assert_int_equal(zts_net_get_status(nwid), ZTS_NETWORK_STATUS_OK);
+  assert_int_equal(zts_net_get_type(nwid), ZTS_NETWORK_TYPE_PRIVATE);
+  assert_int_equal(zts_net_get_name(nwid, s, sizeof s), ZTS_ERR_OK);
+  assert_string_equal(s, "ztsnet");
+  assert_true(zts_net_get_mtu(nwid) > 1000);
+  assert_true(zts_net_get_mac(nwid) != 0);
+  assert_int_equal(zts_net_get_mac_str(nwid, s, sizeof s), ZTS_ERR_OK);
+  assert_int_equal(strlen(s), 17);
+  assert_int_equal(zts_route_is_assigned(nwid, ZTS_AF_INET), 1);
+  /* every address is kept: IPv4, rfc4193 and 6plane */
+  struct zts_sockaddr_storage all[16];
+  unsigned int n = 16;
+  assert_int_equal(zts_addr_get_all(nwid, all, &n), ZTS_ERR_OK);
+  assert_true(n >= 3);
+  bool rfc = false, plane = false;
+  assert_int_equal(zts_addr_compute_rfc4193_str(nwid, id, expect, sizeof expect), ZTS_ERR_OK);
+  assert_int_equal(strncmp(expect, "fd", 2), 0);
+  for (unsigned i = 0; i < n; i++) {
+    if (all[i].ss_family != ZTS_AF_INET6)
+      continue;
+    zts_inet_ntop(ZTS_AF_INET6, &((struct zts_sockaddr_in6 *)&all[i])->sin6_addr, s, sizeof s);
+    rfc |= strcmp(s, expect) == 0;
+    char sp[ZTS_INET6_ADDRSTRLEN];
+    zts_addr_compute_6plane_str(nwid, id, sp, sizeof sp);
+    plane |= strcmp(s, sp) == 0;
+  }
+  assert_true(rfc && plane);
+  assert_int_equal(zts_addr_get_str(nwid, ZTS_AF_INET, s, sizeof s), ZTS_ERR_OK);
+  assert_int_equal(strncmp(s, "10.55.0.", 8), 0);
+  /* the query sub-API */
+  char target[ZTS_INET6_ADDRSTRLEN], via[ZTS_INET6_ADDRSTRLEN];
+  uint16_t flags, metric;
+  assert_int_equal(zts_core_lock_obtain(), ZTS_ERR_OK);
+  int na = zts_core_query_addr_count(nwid);
+  assert_int_equal(na, (int)n);
+  for (int i = 0; i < na; i++)
+    assert_int_equal(zts_core_query_addr(nwid, (unsigned)i, s, sizeof s), ZTS_ERR_OK);
+  assert_int_equal(zts_core_query_addr(nwid, (unsigned)na, s, sizeof s), ZTS_ERR_ARG);
+  assert_int_equal(zts_core_query_route_count(nwid), 1);
+  assert_int_equal(zts_core_query_route(nwid, 0, target, via, sizeof target, &flags, &metric), ZTS_ERR_OK);
+  assert_string_equal(target, "10.55.0.0/24");
+  assert_string_equal(via, "");
+  assert_int_equal(zts_core_query_route_count(0x1234), ZTS_ERR_NO_RESULT);
+  assert_int_equal(zts_core_lock_release(), ZTS_ERR_OK);
+  /* peers: the root is a PLANET */
+  assert_true(zts_peer_count() >= 1);
+  assert_int_equal(ztk_service_status(net.root, &st), 0);
+  assert_int_equal(zts_peer_get_role(st.address), ZTS_PEER_ROLE_PLANET);
+  assert_true(zts_peer_get_path_count(st.address) >= 1);
+  assert_int_equal(zts_core_query_path_count(st.address), zts_peer_get_path_count(st.address));
+  char path[ZTS_MAX_ENDPOINT_STR_LEN];
+  assert_int_equal(zts_core_query_path(st.address, 0, path, sizeof path), ZTS_ERR_OK);
+  assert_int_equal(strncmp(path, "127.0.0.1/", 10), 0);
+  zts_peer_info_t *pi = calloc(1, sizeof *pi);
+  assert_int_equal(zts_peer_get(pi, st.address), ZTS_ERR_OK);
+  assert_int_equal(pi->peer_id, st.address);
+  assert_int_equal(pi->paths[0].address.ss_family, ZTS_AF_INET);
+  free(pi);
+  /* events so far */
+  assert_true(saw_event(ZTS_EVENT_NODE_UP) && saw_event(ZTS_EVENT_NODE_ONLINE));
+  assert_true(saw_event(ZTS_EVENT_NETWORK_OK) && saw_event(ZTS_EVENT_NETWORK_READY_IP4));
+  assert_true(saw_event(ZTS_EVENT_NETWORK_READY_IP6) && saw_event(ZTS_EVENT_NETWORK_READY_IP4_IP6));
+  assert_true(saw_event(ZTS_EVENT_ADDR_ADDED_IP6) && saw_event(ZTS_EVENT_ROUTE_ADDED));
+  pthread_mutex_lock(&ev_lock);
+  assert_int_equal(zts_addr_get_str(nwid, ZTS_AF_INET, s, sizeof s), ZTS_ERR_OK);
+  assert_string_equal(ev_addr4, s);
+  assert_int_equal(ev_node_id, id);
+  pthread_mutex_unlock(&ev_lock);
+}
+
+/* zts server (BSD calls) <- native client: 1 MiB each way, byte-exact. */
+static void test_tcp_bsd_server(void **state)
+{
+  int l = zts_bsd_socket(ZTS_AF_INET, ZTS_SOCK_STREAM, 0);
+  struct zts_sockaddr_in any = {.sin_family = ZTS_AF_INET, .sin_port = htons(7101)};
+  assert_int_equal(zts_bsd_bind(l, (struct zts_sockaddr *)&any, sizeof any), 0);
+  assert_int_equal(zts_bsd_listen(l, 4), 0);
+  ztk_socket *c;
+  struct sockaddr_in to = zts_node_addr(7101);
+  assert_int_equal(ztk_socket_open(&c, net.ns[B], AF_INET, ZTK_SOCK_STREAM), 0);
+  assert_int_equal(ztk_socket_connect(c, (struct sockaddr *)&to, sizeof to, IO_MS), 0);
+  struct zts_sockaddr_in peer;
+  zts_socklen_t plen = sizeof peer;
+  int s = zts_bsd_accept(l, (struct zts_sockaddr *)&peer, &plen);
+  assert_true(s >= 0);
+  assert_int_equal(plen, sizeof peer);
+  char ip[ZTS_INET6_ADDRSTRLEN];
+  unsigned short port;
+  assert_int_equal(zts_getpeername(s, ip, sizeof ip, &port), 0);
+  assert_string_equal(ip, b_ip4);
+  assert_int_equal(port, ntohs(peer.sin_port));
+  uint8_t *out = malloc(BIG), *in = malloc(BIG);
+  fill(out, BIG, 1);
+  assert_int_equal(ztk_socket_send(c, out, BIG, IO_MS), BIG);
+  zts_read_all(s, in, BIG);
+  assert_memory_equal(in, out, BIG);
+  /* back, through writev */
+  fill(out, BIG, 2);
+  struct zts_iovec iov[2] = {{out, 1000}, {out + 1000, BIG - 1000}};
+  assert_int_equal(zts_bsd_writev(s, iov, 2), BIG);
+  assert_int_equal(ztk_socket_recv(c, in, BIG, ZTK_MSG_WAITALL, IO_MS), BIG);
+  assert_memory_equal(in, out, BIG);
+  /* FIONREAD, then readv; end of stream after the peer's shutdown */
+  assert_int_equal(ztk_socket_send(c, "abcdef", 6, IO_MS), 6);
+  int avail = 0;
+  for (int i = 0; i < 500 && avail < 6; i++, zts_util_delay(10))
+    assert_int_equal(zts_bsd_ioctl(s, ZTS_FIONREAD, &avail), 0);
+  assert_int_equal(avail, 6);
+  assert_int_equal(zts_get_data_available(s), 6);
+  char a[2], b[8];
+  struct zts_iovec riov[2] = {{a, 2}, {b, 8}};
+  assert_int_equal(zts_bsd_readv(s, riov, 2), 6);
+  assert_memory_equal(a, "ab", 2);
+  assert_memory_equal(b, "cdef", 4);
+  assert_int_equal(ztk_socket_shutdown(c, ZTK_SHUT_WR), 0);
+  assert_int_equal(zts_read(s, b, sizeof b), 0);
+  ztk_socket_close(c);
+  assert_int_equal(zts_close(s), 0);
+  assert_int_equal(zts_close(l), 0);
+  free(out);
+  free(in);
+}
+
+/* zts client (simplified API) -> native server; option helpers; connect is fast. */
+static void test_tcp_simple_client(void **state)
+{
+  ztk_socket *l = b_listen(ZTK_SOCK_STREAM, 7102), *s;
+  int64_t t0 = rtnet_ms();
+  int fd = zts_tcp_client(b_ip4, 7102);
+  assert_true(fd >= 0);
+  assert_true(rtnet_ms() - t0 < 2000); /* no 250 ms retry sleeps: as fast as the handshake */
+  assert_int_equal(ztk_socket_accept(l, &s, NULL, IO_MS), 0);
+  assert_int_equal(zts_set_no_delay(fd, 1), 0);
+  assert_int_equal(zts_get_no_delay(fd), 1);
+  assert_int_equal(zts_set_keepalive(fd, 1), 0);
+  assert_int_equal(zts_get_keepalive(fd), 1);
+  assert_int_equal(zts_set_linger(fd, 1, 3), 0);
+  assert_int_equal(zts_get_linger_enabled(fd), 1);
+  assert_int_equal(zts_get_linger_value(fd), 3);
+  assert_int_equal(zts_set_linger(fd, 0, 0), 0);
+  assert_int_equal(zts_set_reuse_addr(fd, 1), 0);
+  assert_int_equal(zts_set_reuse_addr(fd, 2), ZTS_ERR_ARG);
+  assert_int_equal(zts_init_allow_net_cache(1), ZTS_ERR_SERVICE);
+  assert_int_equal(zts_init_allow_id_cache(2), ZTS_ERR_ARG);
+  assert_int_equal(zts_get_reuse_addr(fd), 1);
+  assert_int_equal(zts_set_recv_timeout(fd, 2, 500000), 0);
+  assert_int_equal(zts_get_recv_timeout(fd), 2);
+  assert_int_equal(zts_set_send_timeout(fd, 4, 0), 0);
+  assert_int_equal(zts_get_send_timeout(fd), 4);
+  assert_int_equal(zts_set_send_buf_size(fd, 65536), 0);
+  assert_int_equal(zts_get_send_buf_size(fd), 65536);
+  assert_int_equal(zts_set_recv_buf_size(fd, 65536), 0);
+  assert_int_equal(zts_get_recv_buf_size(fd), 65536);
+  assert_int_equal(zts_set_ttl(fd, 33), 0);
+  assert_int_equal(zts_get_ttl(fd), 33);
+  assert_int_equal(zts_get_blocking(fd), 1);
+  assert_int_equal(zts_get_last_socket_error(fd), 0);
+  assert_true(zts_get_pending_data_size(fd) >= 0);
+  char ip[ZTS_INET6_ADDRSTRLEN];
+  unsigned short port = 0;
+  assert_int_equal(zts_getsockname(fd, ip, sizeof ip, &port), 0);
+  assert_true(port != 0);
+  uint8_t *out = malloc(BIG), *in = malloc(BIG);
+  fill(out, BIG, 3);
+  assert_int_equal(zts_write(fd, out, BIG), BIG);
+  assert_int_equal(ztk_socket_recv(s, in, BIG, ZTK_MSG_WAITALL, IO_MS), BIG);
+  assert_memory_equal(in, out, BIG);
+  /* the receive timeout ends a read with nothing to read */
+  t0 = rtnet_ms();
+  assert_int_equal(zts_recv(fd, in, 10, 0), ZTS_ERR_SOCKET);
+  assert_int_equal(zts_errno, ZTS_EAGAIN);
+  assert_true(rtnet_ms() - t0 >= 2400);
+  ztk_socket_close(s);
+  ztk_socket_close(l);
+  assert_int_equal(zts_close(fd), 0);
+  free(out);
+  free(in);
+}
+
+static void test_udp(void **state)
+{
+  int fd = zts_udp_server("0.0.0.0", 7103);
+  assert_true(fd >= 0);
+  ztk_socket *u = b_listen(ZTK_SOCK_DGRAM, 7104);
+  struct sockaddr_in to = zts_node_addr(7103);
+  assert_int_equal(ztk_socket_sendto(u, "hello datagram", 14, (struct sockaddr *)&to, sizeof to), 14);
+  char buf[64];
+  struct zts_sockaddr_in from;
+  zts_socklen_t flen = sizeof from;
+  assert_int_equal(zts_bsd_recvfrom(fd, buf, sizeof buf, 0, (struct zts_sockaddr *)&from, &flen), 14);
+  assert_memory_equal(buf, "hello datagram", 14);
+  assert_int_equal(ntohs(from.sin_port), 7104);
+  /* a short buffer: recvmsg says MSG_TRUNC */
+  assert_int_equal(ztk_socket_sendto(u, "0123456789", 10, (struct sockaddr *)&to, sizeof to), 10);
+  struct zts_iovec iov = {buf, 4};
+  struct zts_msghdr m = {.msg_name = &from, .msg_namelen = sizeof from, .msg_iov = &iov, .msg_iovlen = 1};
+  assert_int_equal(zts_bsd_recvmsg(fd, &m, 0), 4);
+  assert_true(m.msg_flags & ZTS_MSG_TRUNC);
+  assert_memory_equal(buf, "0123", 4);
+  /* and back with sendmsg */
+  struct zts_iovec parts[2] = {{"re", 2}, {"ply", 3}};
+  struct zts_msghdr sm = {.msg_name = &from, .msg_namelen = sizeof from, .msg_iov = parts, .msg_iovlen = 2};
+  assert_int_equal(zts_bsd_sendmsg(fd, &sm, 0), 5);
+  assert_int_equal(ztk_socket_recvfrom(u, buf, sizeof buf, 0, NULL, IO_MS), 5);
+  assert_memory_equal(buf, "reply", 5);
+  ztk_socket_close(u);
+  assert_int_equal(zts_close(fd), 0);
+}
+
+static void test_nonblocking_poll_select(void **state)
+{
+  ztk_socket *l = b_listen(ZTK_SOCK_STREAM, 7105), *s;
+  int fd = zts_bsd_socket(ZTS_AF_INET, ZTS_SOCK_STREAM, 0);
+  int fl = zts_bsd_fcntl(fd, ZTS_F_GETFL, 0);
+  assert_int_equal(zts_bsd_fcntl(fd, ZTS_F_SETFL, fl | ZTS_O_NONBLOCK), 0);
+  assert_int_equal(zts_get_blocking(fd), 0);
+  assert_int_equal(zts_connect(fd, b_ip4, 7105, 0), ZTS_ERR_SOCKET);
+  assert_int_equal(zts_errno, ZTS_EINPROGRESS);
+  struct zts_pollfd p = {fd, ZTS_POLLOUT, 0};
+  assert_int_equal(zts_bsd_poll(&p, 1, IO_MS), 1);
+  assert_true(p.revents & ZTS_POLLOUT);
+  assert_int_equal(zts_get_last_socket_error(fd), 0);
+  assert_int_equal(ztk_socket_accept(l, &s, NULL, IO_MS), 0);
+  char buf[16];
+  assert_int_equal(zts_recv(fd, buf, sizeof buf, 0), ZTS_ERR_SOCKET);
+  assert_int_equal(zts_errno, ZTS_EAGAIN);
+  /* select: not readable now, readable after the peer writes */
+  zts_fd_set r;
+  ZTS_FD_ZERO(&r);
+  ZTS_FD_SET(fd, &r);
+  struct zts_timeval tv = {0, 50000};
+  assert_int_equal(zts_bsd_select(fd + 1, &r, NULL, NULL, &tv), 0);
+  assert_false(ZTS_FD_ISSET(fd, &r));
+  assert_int_equal(ztk_socket_send(s, "nb", 2, IO_MS), 2);
+  ZTS_FD_SET(fd, &r);
+  tv = (struct zts_timeval){10, 0};
+  assert_int_equal(zts_bsd_select(fd + 1, &r, NULL, NULL, &tv), 1);
+  assert_true(ZTS_FD_ISSET(fd, &r));
+  assert_int_equal(zts_recv(fd, buf, sizeof buf, 0), 2);
+  /* FIONBIO back to blocking; MSG_DONTWAIT still does not wait */
+  int off = 0;
+  assert_int_equal(zts_bsd_ioctl(fd, ZTS_FIONBIO, &off), 0);
+  assert_int_equal(zts_get_blocking(fd), 1);
+  assert_int_equal(zts_bsd_recv(fd, buf, sizeof buf, ZTS_MSG_DONTWAIT), ZTS_ERR_SOCKET);
+  assert_int_equal(zts_errno, ZTS_EAGAIN);
+  /* a closed fd polls as POLLNVAL */
+  assert_int_equal(zts_close(fd), 0);
+  p = (struct zts_pollfd){fd, ZTS_POLLIN, 0};
+  assert_int_equal(zts_bsd_poll(&p, 1, 0), 1);
+  assert_int_equal(p.revents, ZTS_POLLNVAL);
+  ztk_socket_close(s);
+  ztk_socket_close(l);
+}
+
+static void *blocked_accept(void *arg)
+{
+  int *fd = arg;
+  fd[1] = zts_bsd_accept(fd[0], NULL, NULL);
+  fd[2] = zts_errno;
+  return NULL;
+}
+
+static void *blocked_recv(void *arg)
+{
+  int *fd = arg;
+  char buf[16];
+  fd[1] = (int)zts_bsd_recv(fd[0], buf, sizeof buf, 0);
+  fd[2] = zts_errno;
+  return NULL;
+}
+
+/* zts_close from another thread ends a blocked accept and a blocked UDP receive at once. */
+static void test_close_wakes_blocked_calls(void **state)
+{
+  void *(*fn[2])(void *) = {blocked_accept, blocked_recv};
+  for (int k = 0; k < 2; k++) {
+    int fd[3] = {k == 0 ? zts_bsd_socket(ZTS_AF_INET, ZTS_SOCK_STREAM, 0) : zts_udp_server("0.0.0.0", 7120), 0, 0};
+    assert_true(fd[0] >= 0);
+    if (k == 0) {
+      assert_int_equal(zts_bind(fd[0], "0.0.0.0", 7121), 0);
+      assert_int_equal(zts_listen(fd[0], 1), 0);
+    }
+    pthread_t t;
+    assert_int_equal(pthread_create(&t, NULL, fn[k], fd), 0);
+    zts_util_delay(200);
+    int64_t t0 = rtnet_ms();
+    assert_int_equal(zts_close(fd[0]), 0);
+    pthread_join(t, NULL);
+    assert_true(rtnet_ms() - t0 < 2000);
+    assert_int_equal(fd[1], ZTS_ERR_SOCKET);
+    assert_int_equal(fd[2], ZTS_ECONNABORTED);
+    /* the number is free again and the next socket works */
+    int again = zts_socket(ZTS_AF_INET, ZTS_SOCK_DGRAM, 0);
+    assert_int_equal(again, fd[0]);
+    assert_int_equal(zts_close(again), 0);
+  }
+}
+
+static void test_stats(void **state)
+{
+  zts_stats_counter_t st;
+  assert_int_equal(zts_stats_get_all(&st), ZTS_ERR_OK);
+  assert_true(st.tcp_tx > 100 && st.tcp_rx > 100);
+  assert_true(st.udp_tx >= 1 && st.udp_rx >= 2);
+  /* lwIP's counters are the process's: the native member's stack counts here too */
+  assert_true(st.link_tx > 100 && st.link_rx > 100 && st.ip4_rx > 100 && st.etharp_rx > 0);
+}
+
+/* One echo from the native member through a zts listener, after a restart. */
+static void echo_through(uint16_t port)
+{
+  int l = zts_socket(ZTS_AF_INET, ZTS_SOCK_STREAM, 0);
+  assert_int_equal(zts_bind(l, "0.0.0.0", port), 0);
+  assert_int_equal(zts_listen(l, 1), 0);
+  ztk_socket *c;
+  struct sockaddr_in to = zts_node_addr(port);
+  assert_int_equal(ztk_socket_open(&c, net.ns[B], AF_INET, ZTK_SOCK_STREAM), 0);
+  assert_int_equal(ztk_socket_connect(c, (struct sockaddr *)&to, sizeof to, IO_MS), 0);
+  char ip[ZTS_INET6_ADDRSTRLEN], buf[8];
+  int s = zts_accept(l, ip, sizeof ip, NULL);
+  assert_true(s >= 0);
+  assert_int_equal(ztk_socket_send(c, "again", 5, IO_MS), 5);
+  zts_read_all(s, (uint8_t *)buf, 5);
+  assert_memory_equal(buf, "again", 5);
+  ztk_socket_close(c);
+  zts_close(s);
+  zts_close(l);
+}
+
+static void test_stop_start_twice(void **state)
+{
+  uint64_t id = zts_node_get_id();
+  int fd = zts_socket(ZTS_AF_INET, ZTS_SOCK_STREAM, 0);
+  for (int round = 0; round < 2; round++) {
+    assert_int_equal(zts_node_stop(), ZTS_ERR_OK);
+    assert_true(saw_event(ZTS_EVENT_NODE_DOWN)); /* delivered before stop returned */
+    pthread_mutex_lock(&ev_lock);
+    assert_int_equal(ev_down_id, id);
+    pthread_mutex_unlock(&ev_lock);
+    assert_int_equal(zts_node_is_online(), 0);
+    assert_int_equal(zts_node_stop(), ZTS_ERR_SERVICE);
+    assert_int_equal(zts_bsd_socket(ZTS_AF_INET, ZTS_SOCK_STREAM, 0), ZTS_ERR_SERVICE);
+    assert_int_equal(zts_bsd_listen(fd, 1), ZTS_ERR_SOCKET); /* the old socket is dead */
+    start_and_join(); /* the same storage: same identity, network remembered */
+    assert_int_equal(zts_node_get_id(), id);
+    echo_through((uint16_t)(7110 + round));
+  }
+  assert_int_equal(zts_close(fd), 0);
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_constants),
+    cmocka_unit_test(test_argument_errors),
+    cmocka_unit_test(test_sign_root_set),
+    cmocka_unit_test(test_node_and_network),
+    cmocka_unit_test(test_tcp_bsd_server),
+    cmocka_unit_test(test_tcp_simple_client),
+    cmocka_unit_test(test_udp),
+    cmocka_unit_test(test_nonblocking_poll_select),
+    cmocka_unit_test(test_close_wakes_blocked_calls),
+    cmocka_unit_test(test_stats),
+    cmocka_unit_test(test_stop_start_twice),
+  };
+  return cmocka_run_group_tests(tests, setup, teardown);
+}
