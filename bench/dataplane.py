@@ -158,33 +158,35 @@ class Rig:
         echo.wait(10)
         return float(out.split()[0])
 
-    def our_tcp(self, streams):
-        """ztkit node to ztkit node: `listen --sink` in n5, `call` with a file from n6."""
-        _, _, sink, s_start = self.ours(5, "sink", "--net", self.nwid, "listen", str(TCP_PORT), "--sink")
-        self.authorize(s_start["address"])
-        ready = sink.wait_line(r'"event":"ready"', WAIT)
-        if not ready:
+    def our_member(self, k, name, *args):
+        """A ztk-node socket command in namespace n<k>, its identity made and authorized first
+        (these commands print nothing until the network gives them an address)."""
+        secret, public = ztnet.make_identity(self.tmp, name + "-id")
+        home = os.path.join(self.tmp, name)
+        ztnet.home_with_identity(home, secret)
+        self.authorize(public[:10])
+        ns, _ = self.lab.add_node(k)
+        return self.lab.spawn(ns, [self.node, "--home", home, "--planet", self.planet, "--port", str(PORT),
+                                   "--json", *args], os.path.join(self.tmp, name + ".log"), name)
+
+    def our_tcp(self):
+        """ztkit node to ztkit node: `listen --sink --once` in n5, `call --file` from n6; the
+        sink's "done" line gives bytes and seconds."""
+        sink = self.our_member(5, "sink", "listen", str(TCP_PORT), "--net", self.nwid, "--sink", "--once")
+        if not sink.wait_line(r'"event":"ready"', WAIT):
             raise RuntimeError("our sink got no address: " + sink.text()[-500:])
         doc = [e for e in sink.json_lines() if e.get("event") == "ready"][-1]
         ip = [a.split("/")[0] for a in doc.get("addresses", []) if "." in a][0]
         blob = os.path.join(self.tmp, "blob")
         with open(blob, "wb") as f:
             f.write(os.urandom(1 << 20) * 256)  # 256 MiB
-        ns6, _ = self.lab.add_node(6)
-        home6 = os.path.join(self.tmp, "caller")
-        os.makedirs(home6)
-        caller = self.lab.spawn(ns6, [self.node, "--home", home6, "--planet", self.planet, "--port", str(PORT),
-                                      "--json", "--net", self.nwid, "call", ip, str(TCP_PORT), "--file", blob,
-                                      "--streams", str(streams)], os.path.join(self.tmp, "caller.log"), "caller")
-        if not caller.wait_line(r'"event":"start"', 30):
-            raise RuntimeError("caller did not start: " + caller.text()[-500:])
-        self.authorize([e for e in caller.json_lines() if e.get("event") == "start"][0]["address"])
-        if caller.wait(WAIT + 120) is None:
-            raise RuntimeError("our call did not finish")
-        done = [e for e in caller.json_lines() if e.get("event") == "done"]
-        if not done:
-            raise RuntimeError("our call printed no result: " + caller.text()[-500:])
-        return done[-1]["mbps"]
+        caller = self.our_member(6, "caller", "call", ip, str(TCP_PORT), "--net", self.nwid, "--file", blob)
+        if caller.wait(WAIT + 300) is None or sink.wait(30) is None:
+            raise RuntimeError("our transfer did not finish: " + caller.text()[-500:])
+        done = [e for e in sink.json_lines() if e.get("event") == "done"]
+        if not done or done[-1]["received"] != 256 << 20:
+            raise RuntimeError("our sink did not get the whole file: " + sink.text()[-500:])
+        return done[-1]["received"] * 8 / 1e6 / max(done[-1]["seconds"], 1e-3)
 
 
 def measure(zerotier_one, build_dir):
@@ -202,7 +204,7 @@ def measure(zerotier_one, build_dir):
                 mbps = rig.kernel_tcp(ns3, ip3, ns4, streams)
                 figs.append(("zerotier-one tcp %d stream(s)" % streams, mbps, "Mbit/s"))
             figs.append(("zerotier-one tcp round trip", rig.kernel_rtt(ns3, ip3, ns4), "ms (median)"))
-            ours = rig.our_tcp(1)
+            ours = rig.our_tcp()
             figs.append(("ztkit tcp 1 stream(s)", ours, "Mbit/s"))
             ratios.append(("tcp_1stream", ours, figs[0][1], "Mbit/s"))
         except (RuntimeError, OSError, ValueError, IndexError, KeyError) as e:
