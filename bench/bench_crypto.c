@@ -48,6 +48,9 @@ int main(int argc, char **argv)
   if (ztk_aes_siv_new(key, &s) == 0) {
     BENCH_LOOP(secs, r, ztk_aes_siv_seal(s, nonce, aad, buf, 1400, tag));
     bench_print("aes-gmac-siv seal 1400B", r * 1400 / 1e6, "MB/s");
+    /* ZeroTierOne's selftest times 16 KiB messages: the comparable figure. */
+    BENCH_LOOP(secs, r, ztk_aes_siv_seal(s, nonce, aad, buf, 16384, tag));
+    bench_print("aes-gmac-siv seal 16384B", r * 16384 / 1e6, "MB/s");
     ztk_aes_siv_free(s);
   }
   free(buf);

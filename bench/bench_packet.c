@@ -30,9 +30,11 @@ static void bench_armor(double secs, ztk_csprng *g, ztk_peer_key *k, unsigned su
   ztk_wr w = ztk_packet_start(pkt, sizeof pkt, 0x2fe15dea2dull, 0xefe8197bb7ull, ZTK_VERB_FRAME, g);
   ztk_csprng_bytes(g, ztk_wr_reserve(&w, payload), payload);
   BENCH_LOOP(secs, r, armor_round(pkt, len, k, suite));
-  printf("armor+dearmor suite=%u size=%-5zu %10.0f pkt/s %8.1f MB/s\n", suite, payload, r,
-         r * (double)payload / 1e6);
-  fflush(stdout);
+  char name[64];
+  snprintf(name, sizeof name, "armor+dearmor suite=%u size=%zu", suite, payload);
+  bench_print(name, r * (double)payload / 1e6, "MB/s");
+  snprintf(name, sizeof name, "armor+dearmor suite=%u size=%zu rate", suite, payload);
+  bench_print(name, r, "packets/s");
 }
 
 static void compress_round(size_t len)
@@ -49,8 +51,7 @@ static void bench_compress(double secs)
   for (size_t i = 0; i < 1400; i++)
     pkt[ZTK_PKT_IDX_PAYLOAD + i] = (uint8_t)("nwid=89419d3fcd000abc\nts=18bcfe56800\n"[i % 37]);
   BENCH_LOOP(secs, r, compress_round(len));
-  printf("lz4 compress+decompress size=1400 %10.0f pkt/s %8.1f MB/s\n", r, r * 1400 / 1e6);
-  fflush(stdout);
+  bench_print("lz4 compress+decompress size=1400", r * 1400 / 1e6, "MB/s");
 }
 
 static void reassemble(uint8_t dg[][ZTK_DEFAULT_PHYSMTU], const size_t *dglen, size_t n, size_t len)
@@ -74,9 +75,9 @@ static void bench_fragments(double secs)
                                         ZTK_DEFAULT_PHYSMTU);
   ztk_fragq_init(&q, 0);
   BENCH_LOOP(secs, r, reassemble(dg, dglen, (size_t)n, len));
-  printf("reassembly size=%zu (%d datagrams) %10.0f packets/s %10.0f datagrams/s\n", len, n, r,
-         r * n);
-  fflush(stdout);
+  char name[64];
+  snprintf(name, sizeof name, "reassembly size=%zu (%d datagrams)", len, n);
+  bench_print(name, r, "packets/s");
 }
 
 int main(int argc, char **argv)

@@ -1,14 +1,17 @@
 #include "core/crypto/aes_gmac_siv.h"
 
 #include <openssl/evp.h>
+#include <stdbool.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/crypto/aes_ni.h"
 #include "core/crypto/hash.h"
 #include "ztkit/error.h"
 
 struct ztk_aes_siv {
+  ztk_aesni_siv *ni;       /* the CPU's AES instructions; when NULL, OpenSSL below */
   EVP_CIPHER_CTX *gmac;    /* AES-256-GCM under K0, used with AAD only */
   EVP_CIPHER_CTX *ecb_enc; /* AES-256 under K1, one block */
   EVP_CIPHER_CTX *ecb_dec;
@@ -39,6 +42,10 @@ void ztk_aes_siv_free(ztk_aes_siv *s)
 {
   if (!s)
     return;
+  if (s->ni) {
+    sodium_memzero(s->ni, sizeof *s->ni);
+    free(s->ni);
+  }
   EVP_CIPHER_CTX_free(s->gmac);
   EVP_CIPHER_CTX_free(s->ecb_enc);
   EVP_CIPHER_CTX_free(s->ecb_dec);
@@ -52,38 +59,55 @@ static int init_ecb(EVP_CIPHER_CTX *c, const uint8_t key[32], int enc)
          EVP_CIPHER_CTX_set_padding(c, 0) == 1;
 }
 
-int ztk_aes_siv_new(const uint8_t key48[48], ztk_aes_siv **out)
+static int new_ni(ztk_aes_siv *s, const uint8_t k0[32], const uint8_t k1[32])
 {
-  uint8_t k0[32], k1[32];
-  ztk_aes_siv *s = calloc(1, sizeof *s);
-  int rc = ZTK_ECRYPTO;
-  *out = NULL;
-  if (!s)
+  s->ni = aligned_alloc(_Alignof(ztk_aesni_siv), sizeof *s->ni);
+  if (!s->ni)
     return ZTK_ENOMEM;
+  ztk_aesni_siv_init(s->ni, k0, k1);
+  return 0;
+}
+
+static int new_evp(ztk_aes_siv *s, const uint8_t k0[32], const uint8_t k1[32])
+{
   s->gmac = EVP_CIPHER_CTX_new();
   s->ecb_enc = EVP_CIPHER_CTX_new();
   s->ecb_dec = EVP_CIPHER_CTX_new();
   s->ctr = EVP_CIPHER_CTX_new();
-  if (!s->gmac || !s->ecb_enc || !s->ecb_dec || !s->ctr) {
-    rc = ZTK_ENOMEM;
-    goto fail;
-  }
-  if (ztk_aes_siv_derive(key48, k0, k1))
-    goto fail;
+  if (!s->gmac || !s->ecb_enc || !s->ecb_dec || !s->ctr)
+    return ZTK_ENOMEM;
   if (EVP_EncryptInit_ex(s->gmac, EVP_aes_256_gcm(), NULL, k0, NULL) != 1 ||
       EVP_CIPHER_CTX_ctrl(s->gmac, EVP_CTRL_GCM_SET_IVLEN, 12, NULL) != 1 ||
       !init_ecb(s->ecb_enc, k1, 1) || !init_ecb(s->ecb_dec, k1, 0) ||
       EVP_EncryptInit_ex(s->ctr, EVP_aes_256_ctr(), NULL, k1, NULL) != 1)
-    goto fail;
+    return ZTK_ECRYPTO;
+  return 0;
+}
+
+int ztk_aes_siv_new_with(const uint8_t key48[48], bool cpu_aes, ztk_aes_siv **out)
+{
+  uint8_t k0[32], k1[32];
+  ztk_aes_siv *s = calloc(1, sizeof *s);
+  int rc;
+  *out = NULL;
+  if (!s)
+    return ZTK_ENOMEM;
+  rc = ztk_aes_siv_derive(key48, k0, k1);
+  if (!rc)
+    rc = cpu_aes && ztk_aesni_available() ? new_ni(s, k0, k1) : new_evp(s, k0, k1);
   sodium_memzero(k0, sizeof k0);
   sodium_memzero(k1, sizeof k1);
+  if (rc) {
+    ztk_aes_siv_free(s);
+    return rc;
+  }
   *out = s;
   return 0;
-fail:
-  sodium_memzero(k0, sizeof k0);
-  sodium_memzero(k1, sizeof k1);
-  ztk_aes_siv_free(s);
-  return rc;
+}
+
+int ztk_aes_siv_new(const uint8_t key48[48], ztk_aes_siv **out)
+{
+  return ztk_aes_siv_new_with(key48, true, out);
 }
 
 /* g = GMAC_K0(iv || 00000000, aad16 || data) */
@@ -124,27 +148,59 @@ static int ctr_xor(EVP_CIPHER_CTX *c, const uint8_t tag[16], uint8_t *data, size
   return 0;
 }
 
+/* The backend's three steps. */
+static int siv_gmac(ztk_aes_siv *s, const uint8_t iv[8], const uint8_t aad[16],
+                    const uint8_t *data, size_t len, uint8_t g[16])
+{
+  if (s->ni) {
+    ztk_aesni_gmac(s->ni, iv, aad, data, len, g);
+    return 0;
+  }
+  return gmac(s->gmac, iv, aad, data, len, g);
+}
+
+static int siv_block(ztk_aes_siv *s, bool decrypt, const uint8_t in[16], uint8_t out[16])
+{
+  if (s->ni) {
+    ztk_aesni_k1_block(s->ni, decrypt, in, out);
+    return 0;
+  }
+  return one_block(decrypt ? s->ecb_dec : s->ecb_enc, in, out);
+}
+
+static int siv_ctr(ztk_aes_siv *s, const uint8_t tag[16], uint8_t *data, size_t len)
+{
+  if (s->ni) {
+    uint8_t ctr0[16];
+    memcpy(ctr0, tag, 16);
+    ctr0[12] &= 0x7f;
+    ztk_aesni_k1_ctr(s->ni, ctr0, data, len);
+    return 0;
+  }
+  return ctr_xor(s->ctr, tag, data, len);
+}
+
 int ztk_aes_siv_seal(ztk_aes_siv *s, const uint8_t iv[8], const uint8_t aad[16], uint8_t *data,
                      size_t len, uint8_t tag[16])
 {
   uint8_t g[16], pre[16];
-  if (gmac(s->gmac, iv, aad, data, len, g))
+  if (siv_gmac(s, iv, aad, data, len, g))
     return ZTK_ECRYPTO;
   memcpy(pre, iv, 8);
   for (int i = 0; i < 8; i++)
     pre[8 + i] = g[i] ^ g[8 + i];
-  if (one_block(s->ecb_enc, pre, tag))
+  if (siv_block(s, false, pre, tag))
     return ZTK_ECRYPTO;
-  return ctr_xor(s->ctr, tag, data, len);
+  return siv_ctr(s, tag, data, len);
 }
 
 int ztk_aes_siv_open(ztk_aes_siv *s, const uint8_t tag[16], const uint8_t aad[16], uint8_t *data,
                      size_t len)
 {
   uint8_t u[16], g[16], folded[8];
-  if (ctr_xor(s->ctr, tag, data, len) || one_block(s->ecb_dec, tag, u))
+  if (siv_ctr(s, tag, data, len) || siv_block(s, true, tag, u))
     return ZTK_ECRYPTO;
-  if (gmac(s->gmac, u, aad, data, len, g))
+  if (siv_gmac(s, u, aad, data, len, g))
     return ZTK_ECRYPTO;
   for (int i = 0; i < 8; i++)
     folded[i] = g[i] ^ g[8 + i];

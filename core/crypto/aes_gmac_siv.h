@@ -1,4 +1,5 @@
-/* AES-GMAC-SIV, ZeroTier cipher suite 3, over OpenSSL's AES (libsodium has no raw AES).
+/* AES-GMAC-SIV, ZeroTier cipher suite 3, on the CPU's AES instructions (aes_ni.h) or, where
+ * there are none, OpenSSL's AES (libsodium has no raw AES).
  *
  * Keys: K0 (GMAC) and K1 (tag encryption and CTR) are the first 32 bytes of
  * HMAC-SHA384(key48, kbkdf label '0' / '1'). One ztk_aes_siv holds the prepared cipher
@@ -7,6 +8,7 @@
 #ifndef ZTK_CORE_CRYPTO_AES_GMAC_SIV_H
 #define ZTK_CORE_CRYPTO_AES_GMAC_SIV_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -21,6 +23,9 @@ int ztk_aes_siv_derive(const uint8_t key48[48], uint8_t k0[32], uint8_t k1[32]);
 /* Creates the contexts for a peer key. Returns 0, ZTK_ENOMEM or ZTK_ECRYPTO. */
 int ztk_aes_siv_new(const uint8_t key48[48], ztk_aes_siv **out);
 void ztk_aes_siv_free(ztk_aes_siv *s);
+
+/* Same, choosing the backend: cpu_aes false forces OpenSSL (tests compare the two). */
+int ztk_aes_siv_new_with(const uint8_t key48[48], bool cpu_aes, ztk_aes_siv **out);
 
 /* Seal in place. iv: the 8-byte random packet id; aad: 16 bytes (dest, source, flags with
  * hops masked, 5 zero bytes); data: verb byte and payload, encrypted in place. Writes the

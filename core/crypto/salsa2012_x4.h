@@ -1,4 +1,5 @@
-/* Salsa20/12 keystream four blocks at a time with SSE2 (x86-64 always has it). libsodium ships
+/* Salsa20/12 keystream several blocks at a time: eight with AVX2 where the CPU has it, else
+ * four with SSE2 (x86-64 always has it); one template, salsa2012_lanes.h, for both. libsodium ships
  * only the one-block reference code for the 12-round variant, which holds ZeroTier's cipher
  * suite 1 to about a third of what ZeroTierOne reaches with its own assembly; see
  * docs/performance.md. The output is checked against the libsodium stream in the tests.
