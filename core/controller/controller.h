@@ -271,8 +271,8 @@ void ztk_ctl_request(ztk_ctl *c, int64_t now, uint64_t nwid, const ztk_identity 
  * multicast LIKE/GATHER gate). */
 bool ztk_ctl_recently_authorized(const ztk_ctl *c, int64_t now, uint64_t nwid, ztk_address member);
 
-/* Housekeeping: forgets members idle for longer than every window. Returns the next deadline
- * (ZTK_NEVER when nothing is tracked). */
+/* Housekeeping: forgets members idle for longer than every window (at most once per
+ * ZTK_CTL_HOUSEKEEPING_PERIOD). Returns the next deadline (ZTK_NEVER when nothing is tracked). */
 int64_t ztk_ctl_tick(ztk_ctl *c, int64_t now);
 
 /* ---- database operations (the HTTP API and the simulator) -------------------------------- */

@@ -22,6 +22,50 @@ static unsigned net_lower(const ztk_ctl *c, uint64_t nwid)
   return ztk_array_lower_bound(c->nets, c->net_count, sizeof *c->nets, &nwid, net_cmp);
 }
 
+/* ---- the member index ---------------------------------------------------------------------- */
+
+static void index_drop(ztk_ctl_net *net)
+{
+  ztk_ctl_ipset_free(&net->index.ips);
+  memset(&net->index, 0, sizeof net->index);
+}
+
+/* Counts (sign 1) or uncounts (-1) member m. Returns 0 or the ipset's error. */
+static int index_member(ztk_ctl_net_index *x, const ztk_ctl_member *m, int sign)
+{
+  int rc = 0;
+  for (unsigned i = 0; i < m->ip_count && !rc; i++)
+    rc = sign > 0 ? ztk_ctl_ipset_add(&x->ips, &m->ips[i]) : ztk_ctl_ipset_remove(&x->ips, &m->ips[i]);
+  if (m->active_bridge)
+    x->bridges += sign > 0 ? 1u : (unsigned)-1;
+  return rc;
+}
+
+const ztk_ctl_net_index *ztk_ctl_net_indexed(ztk_ctl_net *net)
+{
+  if (net->index.ready)
+    return &net->index;
+  int rc = 0;
+  for (unsigned i = 0; i < net->member_count && !rc; i++)
+    rc = index_member(&net->index, &net->members[i], 1);
+  if (rc) {
+    index_drop(net);
+    return NULL;
+  }
+  net->index.ready = true;
+  return &net->index;
+}
+
+void ztk_ctl_net_changed(ztk_ctl_net *net, const ztk_ctl_member *gone, const ztk_ctl_member *came)
+{
+  if (!net->index.ready)
+    return;
+  if ((gone && index_member(&net->index, gone, -1)) || (came && index_member(&net->index, came, 1)))
+    index_drop(net);
+}
+
+/* ---- networks ------------------------------------------------------------------------------ */
+
 ztk_ctl_net *ztk_ctl_net_find(const ztk_ctl *c, uint64_t nwid)
 {
   unsigned i = net_lower(c, nwid);
@@ -152,6 +196,7 @@ static void erase_members(ztk_ctl *c, ztk_ctl_net *net)
   free(net->members);
   net->members = NULL;
   net->member_count = 0;
+  index_drop(net);
   ztk_ctl_erase(c, net->rec.nwid, ZTK_CTL_STATE_MEMBER_INDEX);
 }
 
@@ -206,6 +251,7 @@ static int insert_member(ztk_ctl *c, ztk_ctl_net *net, ztk_ctl_member *rec)
   memmove(&net->members[i + 1], &net->members[i], (net->member_count - i) * sizeof *rec);
   net->members[i] = *rec; /* moves the heap arrays */
   net->member_count++;
+  ztk_ctl_net_changed(net, NULL, &net->members[i]);
   ztk_ctl_save_member(c, &net->members[i]);
   ztk_ctl_save_member_index(c, net);
   return 0;
@@ -241,6 +287,7 @@ int ztk_ctl_store_member(ztk_ctl *c, int64_t now, ztk_ctl_net *net, const ztk_ct
     return 0;
   }
   rec.revision++;
+  ztk_ctl_net_changed(net, have, &rec);
   ztk_ctl_member_free(have);
   *have = rec;
   ztk_ctl_save_member(c, have);
@@ -287,6 +334,7 @@ int ztk_ctl_member_delete(ztk_ctl *c, int64_t now, uint64_t nwid, ztk_address ad
   if (deleted && ztk_ctl_member_copy(deleted, m))
     return ZTK_ENOMEM;
   bool was_authorized = m->authorized;
+  ztk_ctl_net_changed(net, m, NULL);
   ztk_ctl_member_free(m);
   ztk_array_remove(net->members, &net->member_count, sizeof *m, (unsigned)(m - net->members));
   ztk_ctl_erase(c, nwid, address);
@@ -313,6 +361,7 @@ void ztk_ctl_db_free(ztk_ctl *c)
     for (unsigned k = 0; k < net->member_count; k++)
       ztk_ctl_member_free(&net->members[k]);
     free(net->members);
+    index_drop(net);
     ztk_ctl_network_free(&net->rec);
   }
   free(c->nets);
