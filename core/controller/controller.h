@@ -25,7 +25,7 @@
 /* ---- limits ------------------------------------------------------------------------------ */
 
 #define ZTK_CTL_MAX_NETWORKS 1024
-#define ZTK_CTL_MAX_MEMBERS 16384 /* per network */
+#define ZTK_CTL_MAX_MEMBERS 65536 /* per network (1.14.1 has no limit) */
 #define ZTK_CTL_MAX_POOLS 64
 #define ZTK_CTL_MAX_ROUTES ZTK_MAX_NETWORK_ROUTES
 #define ZTK_CTL_MAX_RULES ZTK_MAX_NETWORK_RULES

@@ -97,13 +97,13 @@ static int collect_taken(const ztk_ctl_net *net, assign_ctx *ax)
 {
   unsigned total = 0;
   for (unsigned i = 0; i < net->member_count; i++)
-    total += net->members[i].ip_count;
+    total += net->members[i]->ip_count;
   ax->taken = malloc((total ? total : 1) * sizeof *ax->taken);
   if (!ax->taken)
     return ZTK_ENOMEM;
   for (unsigned i = 0; i < net->member_count; i++)
-    for (unsigned k = 0; k < net->members[i].ip_count; k++)
-      ax->taken[ax->taken_count++] = net->members[i].ips[k];
+    for (unsigned k = 0; k < net->members[i]->ip_count; k++)
+      ax->taken[ax->taken_count++] = net->members[i]->ips[k];
   qsort(ax->taken, ax->taken_count, sizeof *ax->taken, ip_cmp);
   return 0;
 }

@@ -44,9 +44,9 @@ static int bridges(ztk_ctl_net *net, ztk_netconf *nc)
 {
   const ztk_ctl_net_index *x = ztk_ctl_net_indexed(net);
   for (unsigned i = 0; (!x || x->bridges) && i < net->member_count; i++) {
-    if (!net->members[i].active_bridge)
+    if (!net->members[i]->active_bridge)
       continue;
-    int rc = ztk_netconf_add_specialist(nc, net->members[i].address | ZTK_SPECIALIST_ACTIVE_BRIDGE);
+    int rc = ztk_netconf_add_specialist(nc, net->members[i]->address | ZTK_SPECIALIST_ACTIVE_BRIDGE);
     if (rc == ZTK_ENOMEM)
       return rc;
   }

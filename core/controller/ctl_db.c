@@ -47,7 +47,7 @@ const ztk_ctl_net_index *ztk_ctl_net_indexed(ztk_ctl_net *net)
     return &net->index;
   int rc = 0;
   for (unsigned i = 0; i < net->member_count && !rc; i++)
-    rc = index_member(&net->index, &net->members[i], 1);
+    rc = index_member(&net->index, net->members[i], 1);
   if (rc) {
     index_drop(net);
     return NULL;
@@ -74,7 +74,7 @@ ztk_ctl_net *ztk_ctl_net_find(const ztk_ctl *c, uint64_t nwid)
 
 static int member_cmp(const void *key, const void *item)
 {
-  uint64_t k = *(const uint64_t *)key, v = ((const ztk_ctl_member *)item)->address;
+  uint64_t k = *(const uint64_t *)key, v = (*(ztk_ctl_member *const *)item)->address;
   return k < v ? -1 : k > v;
 }
 
@@ -87,7 +87,7 @@ static unsigned member_lower(const ztk_ctl_net *net, ztk_address address)
 ztk_ctl_member *ztk_ctl_net_member(const ztk_ctl_net *net, ztk_address address)
 {
   unsigned i = member_lower(net, address);
-  return i < net->member_count && net->members[i].address == address ? &net->members[i] : NULL;
+  return i < net->member_count && net->members[i]->address == address ? net->members[i] : NULL;
 }
 
 /* ---- networks ----------------------------------------------------------------------------- */
@@ -190,8 +190,9 @@ int ztk_ctl_network_get(const ztk_ctl *c, uint64_t nwid, ztk_ctl_network *out)
 static void erase_members(ztk_ctl *c, ztk_ctl_net *net)
 {
   for (unsigned i = 0; i < net->member_count; i++) {
-    ztk_ctl_erase(c, net->rec.nwid, net->members[i].address);
-    ztk_ctl_member_free(&net->members[i]);
+    ztk_ctl_erase(c, net->rec.nwid, net->members[i]->address);
+    ztk_ctl_member_free(net->members[i]);
+    free(net->members[i]);
   }
   free(net->members);
   net->members = NULL;
@@ -209,7 +210,7 @@ int ztk_ctl_network_delete(ztk_ctl *c, int64_t now, uint64_t nwid, ztk_ctl_netwo
     return ZTK_ENOMEM;
   /* 1.14.1 treats every member of a deleted network as deauthorized. */
   for (unsigned i = 0; i < net->member_count; i++)
-    ztk_ctl_revoke(c, now, nwid, net->members[i].address);
+    ztk_ctl_revoke(c, now, nwid, net->members[i]->address);
   net = ztk_ctl_net_find(c, nwid);
   erase_members(c, net);
   ztk_ctl_erase(c, nwid, 0);
@@ -233,7 +234,7 @@ int ztk_ctl_network_counts(const ztk_ctl *c, uint64_t nwid, unsigned *total, uns
     return ZTK_ENOTFOUND;
   unsigned a = 0;
   for (unsigned i = 0; i < net->member_count; i++)
-    a += net->members[i].authorized ? 1 : 0;
+    a += net->members[i]->authorized ? 1 : 0;
   *total = net->member_count;
   *authorized = a;
   return 0;
@@ -246,13 +247,15 @@ static int insert_member(ztk_ctl *c, ztk_ctl_net *net, ztk_ctl_member *rec)
   unsigned i = member_lower(net, rec->address);
   int rc = ztk_array_reserve((void **)&net->members, net->member_count, sizeof *net->members,
                              ZTK_CTL_MAX_MEMBERS);
-  if (rc)
-    return rc;
-  memmove(&net->members[i + 1], &net->members[i], (net->member_count - i) * sizeof *rec);
-  net->members[i] = *rec; /* moves the heap arrays */
+  ztk_ctl_member *m = rc ? NULL : malloc(sizeof *m);
+  if (!m)
+    return rc ? rc : ZTK_ENOMEM;
+  *m = *rec; /* moves the heap arrays */
+  memmove(&net->members[i + 1], &net->members[i], (net->member_count - i) * sizeof m);
+  net->members[i] = m;
   net->member_count++;
-  ztk_ctl_net_changed(net, NULL, &net->members[i]);
-  ztk_ctl_save_member(c, &net->members[i]);
+  ztk_ctl_net_changed(net, NULL, m);
+  ztk_ctl_save_member(c, m);
   ztk_ctl_save_member_index(c, net);
   return 0;
 }
@@ -335,8 +338,9 @@ int ztk_ctl_member_delete(ztk_ctl *c, int64_t now, uint64_t nwid, ztk_address ad
     return ZTK_ENOMEM;
   bool was_authorized = m->authorized;
   ztk_ctl_net_changed(net, m, NULL);
+  ztk_array_remove(net->members, &net->member_count, sizeof m, member_lower(net, address));
   ztk_ctl_member_free(m);
-  ztk_array_remove(net->members, &net->member_count, sizeof *m, (unsigned)(m - net->members));
+  free(m);
   ztk_ctl_erase(c, nwid, address);
   ztk_ctl_save_member_index(c, net);
   if (was_authorized)
@@ -350,7 +354,7 @@ long ztk_ctl_member_list(const ztk_ctl *c, uint64_t nwid, ztk_address *addrs, un
   if (!net)
     return ZTK_ENOTFOUND;
   for (unsigned i = 0; i < net->member_count && i < max; i++)
-    addrs[i] = net->members[i].address;
+    addrs[i] = net->members[i]->address;
   return net->member_count;
 }
 
@@ -358,8 +362,10 @@ void ztk_ctl_db_free(ztk_ctl *c)
 {
   for (unsigned i = 0; i < c->net_count; i++) {
     ztk_ctl_net *net = &c->nets[i];
-    for (unsigned k = 0; k < net->member_count; k++)
-      ztk_ctl_member_free(&net->members[k]);
+    for (unsigned k = 0; k < net->member_count; k++) {
+      ztk_ctl_member_free(net->members[k]);
+      free(net->members[k]);
+    }
     free(net->members);
     index_drop(net);
     ztk_ctl_network_free(&net->rec);

@@ -16,11 +16,12 @@ typedef struct ztk_ctl_net_index {
   unsigned bridges;  /* members with activeBridge */
 } ztk_ctl_net_index;
 
-/* A network with its members, sorted by address. */
+/* A network with its members, sorted by address (pointers: a member record is ~1 KB, and a
+ * burst of N new members moved N^2/2 of them). */
 typedef struct ztk_ctl_net {
   ztk_ctl_network rec;
   unsigned member_count;
-  ztk_ctl_member *members;
+  ztk_ctl_member **members; /* each owned */
   ztk_ctl_net_index index;
 } ztk_ctl_net;
 
