@@ -141,8 +141,8 @@ static uint32_t join_all(ztk_sim *s, uint64_t nwid, uint32_t n, char (*ips)[ZTK_
   while (ok && done < n && ztk_sim_now_ms(s) < t0 + (int64_t)n * 10 + 300000) {
     ztk_sim_run_for(s, 1000);
     drain(s);
-    for (uint32_t i = 0; i < n; i++)
-      if (!ok[i] && configured(s, i + 2, nwid, ips[i]))
+    for (uint32_t i = 0; i < n && t0 + (int64_t)i * 10 <= ztk_sim_now_ms(s); i++)
+      if (!ok[i] && configured(s, i + 2, nwid, ips[i])) /* (members yet to join not asked) */
         ok[i] = 1, done++;
   }
   free(ok);
