@@ -2,11 +2,18 @@
  *  - N core-only members (booting over N/100 s), a root and a controller (star, 20 ms access
  *    links) come online, the members join one public network (joins spread over N/100 s) and
  *    each pings its neighbour's address: simulated events per wall second, wall time, virtual
- *    time and peak RSS, for N = 1,000 and 10,000;
+ *    time and peak RSS, for N = 1,000, 10,000 and 50,000;
  *  - 100 members on one network left running for one virtual hour, each pinging its
  *    neighbour every virtual minute: the virtual-over-wall speed-up.
- * N = 10,000 needs more identities than the committed pool holds: it uses $ZTK_BENCH_POOL
- * (default /work/pool/a.pool) when that file has enough, and says so and skips otherwise. */
+ *
+ *   bench_sim [--pool FILE] [RUN...]    RUN: join:N (N members) or hour; default: join:1000
+ *                                       hour join:10000 join:50000
+ *
+ * Runs up to 2,000 members take their identities from the committed pool; bigger ones need a
+ * pool of at least N + 2 identities with distinct addresses (e.g. several `ztk-idpool
+ * generate` files concatenated), given by --pool or $ZTK_BENCH_POOL. A run the pool cannot
+ * serve is skipped with a line saying why. Each run gets a fresh world; peak RSS is the
+ * process peak so far, so run a big N alone to read its own peak. */
 #include "bench/bench.h"
 
 #include <inttypes.h>
@@ -24,6 +31,32 @@ static long pool_records(const char *path)
 {
   struct stat st;
   return stat(path, &st) == 0 ? (long)(st.st_size / ZTK_IDPOOL_RECORD_LEN) : 0;
+}
+
+static int addr_cmp(const void *a, const void *b)
+{
+  ztk_address x = *(const ztk_address *)a, y = *(const ztk_address *)b;
+  return x < y ? -1 : x > y;
+}
+
+/* How many of the first n records of the pool at path repeat an earlier address (a world
+ * silently skips those, so two hosts would share one); -1 if it does not load. */
+static long pool_duplicates(const char *path, size_t n)
+{
+  ztk_idpool *p;
+  if (ztk_idpool_load(path, &p))
+    return -1;
+  ztk_address *a = malloc((n ? n : 1) * sizeof *a);
+  long dups = a ? 0 : -1;
+  for (size_t i = 0; a && i < n && i < ztk_idpool_size(p); i++)
+    a[i] = ztk_idpool_address(p, i);
+  if (a)
+    qsort(a, n, sizeof *a, addr_cmp);
+  for (size_t i = 1; a && i < n; i++)
+    dups += a[i] == a[i - 1];
+  free(a);
+  ztk_idpool_free(p);
+  return dups;
 }
 
 static double peak_rss_mb(void)
@@ -105,11 +138,11 @@ static uint32_t join_all(ztk_sim *s, uint64_t nwid, uint32_t n, char (*ips)[ZTK_
     ztk_sim_join(s, t0 + (int64_t)i * 10, i + 2, nwid);
   uint32_t done = 0;
   uint8_t *ok = calloc(n, 1);
-  while (ok && done < n && ztk_sim_now_ms(s) < t0 + 300000) {
+  while (ok && done < n && ztk_sim_now_ms(s) < t0 + (int64_t)n * 10 + 300000) {
     ztk_sim_run_for(s, 1000);
     drain(s);
-    for (uint32_t i = 0; i < n; i++)
-      if (!ok[i] && configured(s, i + 2, nwid, ips[i]))
+    for (uint32_t i = 0; i < n && t0 + (int64_t)i * 10 <= ztk_sim_now_ms(s); i++)
+      if (!ok[i] && configured(s, i + 2, nwid, ips[i])) /* (members yet to join not asked) */
         ok[i] = 1, done++;
   }
   free(ok);
@@ -201,16 +234,66 @@ static void one_hour(const char *pool)
   free(ips);
 }
 
-int main(void)
+/* The pool for n members: the committed one if it is big enough, else the big one. NULL (and a
+ * line saying why) if neither serves. */
+static const char *pool_for(uint32_t n, const char *big)
 {
-  const char *big = getenv("ZTK_BENCH_POOL") ? getenv("ZTK_BENCH_POOL") : "/work/pool/a.pool";
-  join_and_ping(COMMITTED_POOL, 1000);
-  one_hour(COMMITTED_POOL);
-  long have = pool_records(big);
-  if (have >= 10002)
-    join_and_ping(big, 10000);
-  else
-    printf("sim.join10000: skipped: %s holds %ld identities, 10,002 needed (set ZTK_BENCH_POOL)\n",
-           big, have);
+  long need = (long)n + 2, have;
+  if (pool_records(COMMITTED_POOL) >= need)
+    return COMMITTED_POOL;
+  if (!big) {
+    printf("sim.join%u: skipped: needs %ld identities, more than the committed pool holds, and "
+           "no big pool was given (--pool FILE or $ZTK_BENCH_POOL)\n",
+           n, need);
+    return NULL;
+  }
+  if ((have = pool_records(big)) < need) {
+    printf("sim.join%u: skipped: %s holds %ld identities, %ld needed\n", n, big, have, need);
+    return NULL;
+  }
+  long dups = pool_duplicates(big, (size_t)need);
+  if (dups) {
+    printf("sim.join%u: skipped: %s %s\n", n, big,
+           dups < 0 ? "does not load as a pool" : "repeats addresses in its first records");
+    return NULL;
+  }
+  return big;
+}
+
+static void run(const char *what, const char *big)
+{
+  char *end;
+  if (!strcmp(what, "hour")) {
+    one_hour(COMMITTED_POOL);
+    return;
+  }
+  unsigned long n = strncmp(what, "join:", 5) ? 0 : strtoul(what + 5, &end, 10);
+  if (n < 2 || n > 1000000 || *end) {
+    fprintf(stderr, "bench_sim: unknown run '%s' (join:N or hour)\n", what);
+    exit(2);
+  }
+  const char *pool = pool_for((uint32_t)n, big);
+  if (pool)
+    join_and_ping(pool, (uint32_t)n);
+}
+
+int main(int argc, char **argv)
+{
+  static const char *const defaults[] = {"join:1000", "hour", "join:10000", "join:50000"};
+  const char *big = getenv("ZTK_BENCH_POOL");
+  int first = 1;
+  if (argc >= 3 && !strcmp(argv[1], "--pool")) {
+    big = argv[2];
+    first = 3;
+  }
+  if (big && !*big)
+    big = NULL;
+  if (first < argc) {
+    for (int i = first; i < argc; i++)
+      run(argv[i], big);
+  } else {
+    for (size_t i = 0; i < sizeof defaults / sizeof defaults[0]; i++)
+      run(defaults[i], big);
+  }
   return 0;
 }

@@ -10,14 +10,7 @@ SHRINK = {"members": 10}
 
 def run(ctx):
     n = ctx.params.members
-    w = ctx.world(start_spread_ms=10 * n)        # members boot over n/100 s
-    w.add_root("root", access={"latency_ms": 5})
-    ctl = w.add_controller("ctl", access={"latency_ms": 5})
-    check.wait_online(w, [ctl])
-    nwid = w.create_network(ctl, name="big", private=False, subnet="10.64.0.0/20",
-                            pool=("10.64.0.1", "10.64.15.250"))
-    ms = w.star(n, access={"latency_ms": 20})
-    check.wait_online(w, ms, timeout_ms=120000)
+    w, ms, nwid = check.public_star(ctx, n, "big")
     t0 = w.now
     for i, m in enumerate(ms):          # joins spread over 10 s, as the boots were
         m.join(nwid, at=t0 + i * 10000 // n)

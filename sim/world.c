@@ -407,7 +407,8 @@ int ztk_sim_add_host(ztk_sim *s, const ztk_sim_host_opts *opts)
   h->site = opts->site;
   h->identity = opts->identity >= 0 ? opts->identity : s->next_identity++;
   h->address_of = opts->address_of;
-  h->inbox = opts->inbox ? opts->inbox : opts->role == ZTK_SIM_ROOT ? ZTK_SIM_ROOT_INBOX : 0;
+  bool busy = opts->role == ZTK_SIM_ROOT || opts->role == ZTK_SIM_CONTROLLER || opts->controller;
+  h->inbox = opts->inbox ? opts->inbox : busy ? ZTK_SIM_ROOT_INBOX : 0;
   h->address = ztk_idpool_address(s->pool, (size_t)(h->address_of >= 0 ? h->address_of
                                                                          : h->identity));
   h->controller = opts->controller || opts->role == ZTK_SIM_CONTROLLER;

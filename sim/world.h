@@ -94,6 +94,7 @@ typedef struct ztk_sim_host {
   uint32_t nnets;
   struct ztk_sim_hstack *st;   /* lwIP of a running stack host, else NULL */
   struct ztk_sim_pinger *pg;   /* core-only pings: ARP cache and pending echoes */
+  uint32_t last_ping;          /* 1 + the index of its newest ping record, 0: none */
   ztk_evh work_ev;             /* feeds queued frames to lwIP / sends resolved pings */
 } ztk_sim_host;
 

@@ -57,15 +57,31 @@ static void format_sockaddr(const struct sockaddr_storage *ss, char out[56])
   }
 }
 
+/* Doubles the ring (at most to events_max), unwrapping it: a ring drained often stays small
+ * (a full-size one was written all over as its head went round: 360 MB for a million). */
+static void ring_grow(ztk_sim *s)
+{
+  uint32_t cap = s->ev_cap ? s->ev_cap * 2 : 256;
+  if (cap > s->cfg.events_max)
+    cap = s->cfg.events_max;
+  ztk_sim_event *ev = cap > s->ev_cap ? malloc((size_t)cap * sizeof *ev) : NULL;
+  if (!ev)
+    return;
+  for (uint32_t i = 0; i < s->ev_count; i++)
+    ev[i] = s->ev[(s->ev_head + i) % s->ev_cap];
+  free(s->ev);
+  s->ev = ev;
+  s->ev_cap = cap;
+  s->ev_head = 0;
+}
+
 static void ring_push(ztk_sim *s, const ztk_sim_event *e)
 {
+  if (s->ev_count == s->ev_cap)
+    ring_grow(s);
   if (!s->ev) {
-    s->ev = malloc((size_t)s->cfg.events_max * sizeof *s->ev);
-    if (!s->ev) {
-      s->ev_lost++;
-      return;
-    }
-    s->ev_cap = s->cfg.events_max;
+    s->ev_lost++;
+    return;
   }
   if (s->ev_count == s->ev_cap) {
     s->ev_head = (s->ev_head + 1) % s->ev_cap;

@@ -26,6 +26,8 @@ typedef struct ztk_sim_pingrec {
   bool answered, waiting_arp;
   int64_t rtt_us;
   uint8_t ttl;
+  uint32_t prev; /* 1 + the index of the same host's previous record, 0: none (a reply looks
+                    only at its host's records, not at every host's) */
 } ztk_sim_pingrec;
 
 typedef struct arp_entry {
@@ -41,6 +43,13 @@ struct ztk_sim_pinger {
 static uint16_t ident_of(uint32_t host) { return (uint16_t)(0x5a00u ^ host); }
 
 /* ---- records ---- */
+
+/* The host's records, newest first, among the last 65,536 of the world (a 16-bit sequence
+ * number names one only within that window). */
+#define FOR_HOST_PINGS(s, h, p)                                                                 \
+  for (uint32_t i_ = (h)->last_ping; i_ > 0 && (s)->npings - i_ < 65536 &&                      \
+                                     ((p) = &(s)->pings[i_ - 1], 1);                            \
+       i_ = (p)->prev)
 
 static int rec_new(ztk_sim *s, ztk_sim_pingrec **out)
 {
@@ -75,12 +84,12 @@ void ztk_sim_ping_stop(ztk_sim_host *h)
 }
 
 /* The newest unanswered request of host with this sequence number and family. */
-static ztk_sim_pingrec *find(ztk_sim *s, uint32_t host, uint16_t seq, int family)
+static ztk_sim_pingrec *find(ztk_sim *s, const ztk_sim_host *h, uint16_t seq, int family)
 {
-  for (uint32_t i = s->npings, n = 0; i > 0 && n < 65536; i--, n++) {
-    ztk_sim_pingrec *p = &s->pings[i - 1];
-    if (p->host == host && p->seq == seq && p->to.family == family && !p->answered &&
-        !p->waiting_arp)
+  ztk_sim_pingrec *p;
+  FOR_HOST_PINGS(s, h, p)
+  {
+    if (p->seq == seq && p->to.family == family && !p->answered && !p->waiting_arp)
       return p;
   }
   return NULL;
@@ -101,7 +110,7 @@ void ztk_sim_ping_sock_ready(ztk_sim_host *h, ztk_sock *sock)
 {
   ztk_ping_reply r;
   for (int i = 0; i < 4096 && ztk_sock_ping_recv(sock, &r) == 0; i++) {
-    ztk_sim_pingrec *p = find(h->s, h->idx, r.seq, r.from.family);
+    ztk_sim_pingrec *p = find(h->s, h, r.seq, r.from.family);
     if (p && ztk_inaddr_ip_eq(&p->to, &r.from))
       answered(h->s, p, r.ttl);
   }
@@ -263,8 +272,11 @@ int ztk_sim_ping(ztk_sim *s, uint32_t host, const char *ip)
   p->host = host;
   p->to = to;
   p->asked_us = ztk_evq_now_us(s->q);
+  p->prev = h->last_ping;
+  h->last_ping = (uint32_t)id + 1;
   int rc = h->st ? ping_stack(h, p) : ping_core(h, p);
   if (rc) {
+    h->last_ping = p->prev;
     s->npings--; /* never sent: the id is not handed out */
     return rc;
   }
@@ -298,7 +310,7 @@ static void echo_reply(ztk_sim_host *h, int family, const uint8_t *pkt, size_t l
   if (r.err || type != (family == 4 ? ZTK_ICMP_ECHO_REPLY : ZTK_ICMP6_ECHO_REPLY) ||
       id != ident_of(h->idx))
     return;
-  ztk_sim_pingrec *p = find(h->s, h->idx, seq, family);
+  ztk_sim_pingrec *p = find(h->s, h, seq, family);
   if (p && !memcmp(p->to.ip, src, family == 4 ? 4 : 16))
     answered(h->s, p, ttl);
 }
@@ -328,9 +340,10 @@ void ztk_sim_ping_work(ztk_sim_host *h)
   ztk_sim *s = h->s;
   if (!h->pg)
     return;
-  for (uint32_t i = s->npings, n = 0; i > 0 && n < 65536; i--, n++) {
-    ztk_sim_pingrec *p = &s->pings[i - 1];
-    if (p->host != h->idx || !p->waiting_arp)
+  ztk_sim_pingrec *p;
+  FOR_HOST_PINGS(s, h, p)
+  {
+    if (!p->waiting_arp)
       continue;
     const arp_entry *e = arp_find(h->pg, p->nwid, ztk_inaddr_v4_u32(&p->to));
     uint64_t src_mac;

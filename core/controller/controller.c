@@ -57,5 +57,12 @@ bool ztk_ctl_recently_authorized(const ztk_ctl *c, int64_t now, uint64_t nwid, z
 
 int64_t ztk_ctl_tick(ztk_ctl *c, int64_t now)
 {
-  return ztk_ctl_status_prune(&c->status, now) ? now + ZTK_CTL_HOUSEKEEPING_PERIOD : ZTK_NEVER;
+  /* The node ticks after every datagram; one pass over the members per period is enough (an
+   * idle entry kept a little longer is never online, never recently authorized). */
+  if (!c->pruned || now - c->last_prune >= ZTK_CTL_HOUSEKEEPING_PERIOD) {
+    c->pruned = true;
+    c->last_prune = now;
+    ztk_ctl_status_prune(&c->status, now);
+  }
+  return c->status.count ? now + ZTK_CTL_HOUSEKEEPING_PERIOD : ZTK_NEVER;
 }

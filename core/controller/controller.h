@@ -25,7 +25,7 @@
 /* ---- limits ------------------------------------------------------------------------------ */
 
 #define ZTK_CTL_MAX_NETWORKS 1024
-#define ZTK_CTL_MAX_MEMBERS 16384 /* per network */
+#define ZTK_CTL_MAX_MEMBERS 65536 /* per network (1.14.1 has no limit) */
 #define ZTK_CTL_MAX_POOLS 64
 #define ZTK_CTL_MAX_ROUTES ZTK_MAX_NETWORK_ROUTES
 #define ZTK_CTL_MAX_RULES ZTK_MAX_NETWORK_RULES
@@ -271,8 +271,8 @@ void ztk_ctl_request(ztk_ctl *c, int64_t now, uint64_t nwid, const ztk_identity 
  * multicast LIKE/GATHER gate). */
 bool ztk_ctl_recently_authorized(const ztk_ctl *c, int64_t now, uint64_t nwid, ztk_address member);
 
-/* Housekeeping: forgets members idle for longer than every window. Returns the next deadline
- * (ZTK_NEVER when nothing is tracked). */
+/* Housekeeping: forgets members idle for longer than every window (at most once per
+ * ZTK_CTL_HOUSEKEEPING_PERIOD). Returns the next deadline (ZTK_NEVER when nothing is tracked). */
 int64_t ztk_ctl_tick(ztk_ctl *c, int64_t now);
 
 /* ---- database operations (the HTTP API and the simulator) -------------------------------- */

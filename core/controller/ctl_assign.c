@@ -15,7 +15,8 @@
 typedef struct assign_ctx {
   ztk_netconf *nc;
   ztk_ctl_member *m;
-  ztk_inaddr *taken; /* every IP assigned to a member of the network, sorted */
+  const ztk_ctl_ipset *index; /* every IP assigned to a member of the network, or NULL: */
+  ztk_inaddr *taken;          /* the same, sorted (without an index) */
   unsigned taken_count;
   ztk_ctl *c;
 } assign_ctx;
@@ -91,17 +92,18 @@ static int ip_cmp(const void *a, const void *b)
   return ztk_inaddr_cmp(a, b);
 }
 
+/* Without an index (no memory to build one): every member's IPs, sorted. */
 static int collect_taken(const ztk_ctl_net *net, assign_ctx *ax)
 {
   unsigned total = 0;
   for (unsigned i = 0; i < net->member_count; i++)
-    total += net->members[i].ip_count;
+    total += net->members[i]->ip_count;
   ax->taken = malloc((total ? total : 1) * sizeof *ax->taken);
   if (!ax->taken)
     return ZTK_ENOMEM;
   for (unsigned i = 0; i < net->member_count; i++)
-    for (unsigned k = 0; k < net->members[i].ip_count; k++)
-      ax->taken[ax->taken_count++] = net->members[i].ips[k];
+    for (unsigned k = 0; k < net->members[i]->ip_count; k++)
+      ax->taken[ax->taken_count++] = net->members[i]->ips[k];
   qsort(ax->taken, ax->taken_count, sizeof *ax->taken, ip_cmp);
   return 0;
 }
@@ -111,7 +113,8 @@ static int collect_taken(const ztk_ctl_net *net, assign_ctx *ax)
 static bool claim(assign_ctx *ax, ztk_inaddr ip, unsigned bits, int *rc)
 {
   ip.port = 0;
-  if (bsearch(&ip, ax->taken, ax->taken_count, sizeof ip, ip_cmp))
+  if (ax->index ? ztk_ctl_ipset_has(ax->index, &ip)
+                : bsearch(&ip, ax->taken, ax->taken_count, sizeof ip, ip_cmp) != NULL)
     return false;
   for (unsigned i = 0; i < ax->m->ip_count; i++)
     if (ztk_inaddr_ip_eq(&ax->m->ips[i], &ip))
@@ -211,7 +214,7 @@ static int from_pools(assign_ctx *ax, const ztk_ctl_network *n, ztk_address addr
   return rc == ZTK_ENOMEM ? rc : 0; /* a full member list just ends the search */
 }
 
-int ztk_ctl_assign_ips(ztk_ctl *c, const ztk_ctl_net *net, ztk_ctl_member *m, const ztk_ctl_req *rq,
+int ztk_ctl_assign_ips(ztk_ctl *c, ztk_ctl_net *net, ztk_ctl_member *m, const ztk_ctl_req *rq,
                        ztk_netconf *nc)
 {
   const ztk_ctl_network *n = &net->rec;
@@ -221,8 +224,9 @@ int ztk_ctl_assign_ips(ztk_ctl *c, const ztk_ctl_net *net, ztk_ctl_member *m, co
   presets(m, nc, &have4, &have6);
   if (m->no_auto_assign_ips || !n->pool_count || !(n->v4_zt || n->v6_zt))
     return 0;
-  assign_ctx ax = {nc, m, NULL, 0, c};
-  int rc = collect_taken(net, &ax);
+  const ztk_ctl_net_index *x = ztk_ctl_net_indexed(net);
+  assign_ctx ax = {nc, m, x ? &x->ips : NULL, NULL, 0, c};
+  int rc = x ? 0 : collect_taken(net, &ax);
   if (!rc)
     rc = from_pools(&ax, n, rq->identity->address, have4, have6);
   free(ax.taken);

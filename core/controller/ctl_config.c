@@ -40,12 +40,13 @@ static void basics(const ztk_ctl_network *n, const ztk_ctl_member *m, const ztk_
   }
 }
 
-static int bridges(const ztk_ctl_net *net, ztk_netconf *nc)
+static int bridges(ztk_ctl_net *net, ztk_netconf *nc)
 {
-  for (unsigned i = 0; i < net->member_count; i++) {
-    if (!net->members[i].active_bridge)
+  const ztk_ctl_net_index *x = ztk_ctl_net_indexed(net);
+  for (unsigned i = 0; (!x || x->bridges) && i < net->member_count; i++) {
+    if (!net->members[i]->active_bridge)
       continue;
-    int rc = ztk_netconf_add_specialist(nc, net->members[i].address | ZTK_SPECIALIST_ACTIVE_BRIDGE);
+    int rc = ztk_netconf_add_specialist(nc, net->members[i]->address | ZTK_SPECIALIST_ACTIVE_BRIDGE);
     if (rc == ZTK_ENOMEM)
       return rc;
   }
@@ -190,7 +191,7 @@ static int credentials(ztk_ctl *c, const ztk_ctl_req *rq, ztk_netconf *nc)
   return rc ? rc : ztk_com_sign(&nc->com, &c->self);
 }
 
-int ztk_ctl_build_config(ztk_ctl *c, const ztk_ctl_net *net, ztk_ctl_member *m,
+int ztk_ctl_build_config(ztk_ctl *c, ztk_ctl_net *net, ztk_ctl_member *m,
                          const ztk_ctl_req *rq, ztk_netconf *nc)
 {
   const ztk_ctl_network *n = &net->rec;

@@ -22,6 +22,50 @@ static unsigned net_lower(const ztk_ctl *c, uint64_t nwid)
   return ztk_array_lower_bound(c->nets, c->net_count, sizeof *c->nets, &nwid, net_cmp);
 }
 
+/* ---- the member index ---------------------------------------------------------------------- */
+
+static void index_drop(ztk_ctl_net *net)
+{
+  ztk_ctl_ipset_free(&net->index.ips);
+  memset(&net->index, 0, sizeof net->index);
+}
+
+/* Counts (sign 1) or uncounts (-1) member m. Returns 0 or the ipset's error. */
+static int index_member(ztk_ctl_net_index *x, const ztk_ctl_member *m, int sign)
+{
+  int rc = 0;
+  for (unsigned i = 0; i < m->ip_count && !rc; i++)
+    rc = sign > 0 ? ztk_ctl_ipset_add(&x->ips, &m->ips[i]) : ztk_ctl_ipset_remove(&x->ips, &m->ips[i]);
+  if (m->active_bridge)
+    x->bridges += sign > 0 ? 1u : (unsigned)-1;
+  return rc;
+}
+
+const ztk_ctl_net_index *ztk_ctl_net_indexed(ztk_ctl_net *net)
+{
+  if (net->index.ready)
+    return &net->index;
+  int rc = 0;
+  for (unsigned i = 0; i < net->member_count && !rc; i++)
+    rc = index_member(&net->index, net->members[i], 1);
+  if (rc) {
+    index_drop(net);
+    return NULL;
+  }
+  net->index.ready = true;
+  return &net->index;
+}
+
+void ztk_ctl_net_changed(ztk_ctl_net *net, const ztk_ctl_member *gone, const ztk_ctl_member *came)
+{
+  if (!net->index.ready)
+    return;
+  if ((gone && index_member(&net->index, gone, -1)) || (came && index_member(&net->index, came, 1)))
+    index_drop(net);
+}
+
+/* ---- networks ------------------------------------------------------------------------------ */
+
 ztk_ctl_net *ztk_ctl_net_find(const ztk_ctl *c, uint64_t nwid)
 {
   unsigned i = net_lower(c, nwid);
@@ -30,7 +74,7 @@ ztk_ctl_net *ztk_ctl_net_find(const ztk_ctl *c, uint64_t nwid)
 
 static int member_cmp(const void *key, const void *item)
 {
-  uint64_t k = *(const uint64_t *)key, v = ((const ztk_ctl_member *)item)->address;
+  uint64_t k = *(const uint64_t *)key, v = (*(ztk_ctl_member *const *)item)->address;
   return k < v ? -1 : k > v;
 }
 
@@ -43,7 +87,7 @@ static unsigned member_lower(const ztk_ctl_net *net, ztk_address address)
 ztk_ctl_member *ztk_ctl_net_member(const ztk_ctl_net *net, ztk_address address)
 {
   unsigned i = member_lower(net, address);
-  return i < net->member_count && net->members[i].address == address ? &net->members[i] : NULL;
+  return i < net->member_count && net->members[i]->address == address ? net->members[i] : NULL;
 }
 
 /* ---- networks ----------------------------------------------------------------------------- */
@@ -146,12 +190,14 @@ int ztk_ctl_network_get(const ztk_ctl *c, uint64_t nwid, ztk_ctl_network *out)
 static void erase_members(ztk_ctl *c, ztk_ctl_net *net)
 {
   for (unsigned i = 0; i < net->member_count; i++) {
-    ztk_ctl_erase(c, net->rec.nwid, net->members[i].address);
-    ztk_ctl_member_free(&net->members[i]);
+    ztk_ctl_erase(c, net->rec.nwid, net->members[i]->address);
+    ztk_ctl_member_free(net->members[i]);
+    free(net->members[i]);
   }
   free(net->members);
   net->members = NULL;
   net->member_count = 0;
+  index_drop(net);
   ztk_ctl_erase(c, net->rec.nwid, ZTK_CTL_STATE_MEMBER_INDEX);
 }
 
@@ -164,7 +210,7 @@ int ztk_ctl_network_delete(ztk_ctl *c, int64_t now, uint64_t nwid, ztk_ctl_netwo
     return ZTK_ENOMEM;
   /* 1.14.1 treats every member of a deleted network as deauthorized. */
   for (unsigned i = 0; i < net->member_count; i++)
-    ztk_ctl_revoke(c, now, nwid, net->members[i].address);
+    ztk_ctl_revoke(c, now, nwid, net->members[i]->address);
   net = ztk_ctl_net_find(c, nwid);
   erase_members(c, net);
   ztk_ctl_erase(c, nwid, 0);
@@ -188,7 +234,7 @@ int ztk_ctl_network_counts(const ztk_ctl *c, uint64_t nwid, unsigned *total, uns
     return ZTK_ENOTFOUND;
   unsigned a = 0;
   for (unsigned i = 0; i < net->member_count; i++)
-    a += net->members[i].authorized ? 1 : 0;
+    a += net->members[i]->authorized ? 1 : 0;
   *total = net->member_count;
   *authorized = a;
   return 0;
@@ -201,12 +247,15 @@ static int insert_member(ztk_ctl *c, ztk_ctl_net *net, ztk_ctl_member *rec)
   unsigned i = member_lower(net, rec->address);
   int rc = ztk_array_reserve((void **)&net->members, net->member_count, sizeof *net->members,
                              ZTK_CTL_MAX_MEMBERS);
-  if (rc)
-    return rc;
-  memmove(&net->members[i + 1], &net->members[i], (net->member_count - i) * sizeof *rec);
-  net->members[i] = *rec; /* moves the heap arrays */
+  ztk_ctl_member *m = rc ? NULL : malloc(sizeof *m);
+  if (!m)
+    return rc ? rc : ZTK_ENOMEM;
+  *m = *rec; /* moves the heap arrays */
+  memmove(&net->members[i + 1], &net->members[i], (net->member_count - i) * sizeof m);
+  net->members[i] = m;
   net->member_count++;
-  ztk_ctl_save_member(c, &net->members[i]);
+  ztk_ctl_net_changed(net, NULL, m);
+  ztk_ctl_save_member(c, m);
   ztk_ctl_save_member_index(c, net);
   return 0;
 }
@@ -241,6 +290,7 @@ int ztk_ctl_store_member(ztk_ctl *c, int64_t now, ztk_ctl_net *net, const ztk_ct
     return 0;
   }
   rec.revision++;
+  ztk_ctl_net_changed(net, have, &rec);
   ztk_ctl_member_free(have);
   *have = rec;
   ztk_ctl_save_member(c, have);
@@ -287,8 +337,10 @@ int ztk_ctl_member_delete(ztk_ctl *c, int64_t now, uint64_t nwid, ztk_address ad
   if (deleted && ztk_ctl_member_copy(deleted, m))
     return ZTK_ENOMEM;
   bool was_authorized = m->authorized;
+  ztk_ctl_net_changed(net, m, NULL);
+  ztk_array_remove(net->members, &net->member_count, sizeof m, member_lower(net, address));
   ztk_ctl_member_free(m);
-  ztk_array_remove(net->members, &net->member_count, sizeof *m, (unsigned)(m - net->members));
+  free(m);
   ztk_ctl_erase(c, nwid, address);
   ztk_ctl_save_member_index(c, net);
   if (was_authorized)
@@ -302,7 +354,7 @@ long ztk_ctl_member_list(const ztk_ctl *c, uint64_t nwid, ztk_address *addrs, un
   if (!net)
     return ZTK_ENOTFOUND;
   for (unsigned i = 0; i < net->member_count && i < max; i++)
-    addrs[i] = net->members[i].address;
+    addrs[i] = net->members[i]->address;
   return net->member_count;
 }
 
@@ -310,9 +362,12 @@ void ztk_ctl_db_free(ztk_ctl *c)
 {
   for (unsigned i = 0; i < c->net_count; i++) {
     ztk_ctl_net *net = &c->nets[i];
-    for (unsigned k = 0; k < net->member_count; k++)
-      ztk_ctl_member_free(&net->members[k]);
+    for (unsigned k = 0; k < net->member_count; k++) {
+      ztk_ctl_member_free(net->members[k]);
+      free(net->members[k]);
+    }
     free(net->members);
+    index_drop(net);
     ztk_ctl_network_free(&net->rec);
   }
   free(c->nets);

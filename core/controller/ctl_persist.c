@@ -68,7 +68,7 @@ void ztk_ctl_save_member_index(ztk_ctl *c, const ztk_ctl_net *net)
   if (!ids)
     return;
   for (unsigned i = 0; i < net->member_count; i++)
-    ids[i] = net->members[i].address;
+    ids[i] = net->members[i]->address;
   id_list l = {ZTK_CTL_RECORD_MEMBER_INDEX, ids, net->member_count};
   put_record(c, net->rec.nwid, ZTK_CTL_STATE_MEMBER_INDEX, enc_ids, &l);
   free(ids);
@@ -123,9 +123,16 @@ static int load_member(ztk_ctl *c, ztk_ctl_net *net, ztk_address address, uint8_
     ztk_ctl_member_free(&m);
     rc = ZTK_ECTL_RECORD;
   }
-  if (!rc)
-    rc = ztk_array_append((void **)&net->members, &net->member_count, sizeof m, ZTK_CTL_MAX_MEMBERS,
-                          &m);
+  ztk_ctl_member *p = NULL;
+  if (!rc && !(p = malloc(sizeof *p)))
+    rc = ZTK_ENOMEM;
+  if (!rc) {
+    *p = m; /* moves the heap arrays */
+    rc = ztk_array_append((void **)&net->members, &net->member_count, sizeof p, ZTK_CTL_MAX_MEMBERS,
+                          &p);
+    if (rc)
+      free(p);
+  }
   if (rc == ZTK_ENOMEM) {
     ztk_ctl_member_free(&m);
     return rc;

@@ -17,8 +17,9 @@
 #include "core/util/cursor.h"
 
 #define ZTK_CTL_RECORD_VERSION 1
-/* The largest record: a network with every limit reached is under 256 KB. */
-#define ZTK_CTL_RECORD_MAX (512u * 1024u)
+/* The largest record: a network with every limit reached is under 256 KB, a member index of
+ * ZTK_CTL_MAX_MEMBERS ids 512 KB and a few bytes. */
+#define ZTK_CTL_RECORD_MAX (1024u * 1024u)
 
 typedef enum ztk_ctl_record_kind {
   ZTK_CTL_RECORD_NETWORK_INDEX = 1,

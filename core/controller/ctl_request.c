@@ -205,8 +205,8 @@ void ztk_ctl_push_network(ztk_ctl *c, int64_t now, uint64_t nwid)
   if (!to)
     return;
   for (unsigned i = first; i < end; i++)
-    if (c->status.items[i].has_meta && ztk_ctl_status_online(&c->status.items[i], now))
-      to[n++] = c->status.items[i].address;
+    if (c->status.items[i]->has_meta && ztk_ctl_status_online(c->status.items[i], now))
+      to[n++] = c->status.items[i]->address;
   for (unsigned i = 0; i < n; i++)
     ztk_ctl_push_member(c, now, nwid, to[i]);
   free(to);
@@ -217,7 +217,7 @@ void ztk_ctl_revoke(ztk_ctl *c, int64_t now, uint64_t nwid, ztk_address target)
   unsigned first, end, online = 0;
   ztk_ctl_status_range(&c->status, nwid, &first, &end);
   for (unsigned i = first; i < end; i++)
-    online += ztk_ctl_status_online(&c->status.items[i], now) ? 1 : 0;
+    online += ztk_ctl_status_online(c->status.items[i], now) ? 1 : 0;
   if (!online)
     return;
   uint8_t r[4];
@@ -228,6 +228,6 @@ void ztk_ctl_revoke(ztk_ctl *c, int64_t now, uint64_t nwid, ztk_address target)
   if (ztk_revocation_sign(&rev, &c->self))
     return;
   for (unsigned i = first; i < end; i++)
-    if (ztk_ctl_status_online(&c->status.items[i], now))
-      c->io.send_revocation(c->io.ctx, now, c->status.items[i].address, &rev);
+    if (ztk_ctl_status_online(c->status.items[i], now))
+      c->io.send_revocation(c->io.ctx, now, c->status.items[i]->address, &rev);
 }

@@ -8,8 +8,10 @@
 
 void ztk_ctl_status_free(ztk_ctl_status_table *t)
 {
-  for (unsigned i = 0; i < t->count; i++)
-    free(t->items[i].meta);
+  for (unsigned i = 0; i < t->count; i++) {
+    free(t->items[i]->meta);
+    free(t->items[i]);
+  }
   free(t->items);
   t->items = NULL;
   t->count = 0;
@@ -32,7 +34,7 @@ typedef struct status_key {
 static int search_cmp(const void *key, const void *item)
 {
   const status_key *k = key;
-  return -key_cmp(item, k->nwid, k->address);
+  return -key_cmp(*(ztk_ctl_status *const *)item, k->nwid, k->address);
 }
 
 /* The index of the first entry not below (nwid, address). */
@@ -46,22 +48,23 @@ ztk_ctl_status *ztk_ctl_status_find(const ztk_ctl_status_table *t, uint64_t nwid
                                     ztk_address address)
 {
   unsigned i = lower_bound(t, nwid, address);
-  if (i < t->count && key_cmp(&t->items[i], nwid, address) == 0)
-    return &t->items[i];
+  if (i < t->count && key_cmp(t->items[i], nwid, address) == 0)
+    return t->items[i];
   return NULL;
 }
 
 ztk_ctl_status *ztk_ctl_status_get(ztk_ctl_status_table *t, uint64_t nwid, ztk_address address)
 {
   unsigned i = lower_bound(t, nwid, address);
-  if (i < t->count && key_cmp(&t->items[i], nwid, address) == 0)
-    return &t->items[i];
-  if (ztk_array_reserve((void **)&t->items, t->count, sizeof *t->items, ZTK_CTL_MAX_STATUS))
+  if (i < t->count && key_cmp(t->items[i], nwid, address) == 0)
+    return t->items[i];
+  ztk_ctl_status *s;
+  if (ztk_array_reserve((void **)&t->items, t->count, sizeof *t->items, ZTK_CTL_MAX_STATUS) ||
+      !(s = calloc(1, sizeof *s)))
     return NULL;
   memmove(&t->items[i + 1], &t->items[i], (t->count - i) * sizeof *t->items);
   t->count++;
-  ztk_ctl_status *s = &t->items[i];
-  memset(s, 0, sizeof *s);
+  t->items[i] = s;
   s->nwid = nwid;
   s->address = address;
   return s;
@@ -96,7 +99,7 @@ void ztk_ctl_status_range(const ztk_ctl_status_table *t, uint64_t nwid, unsigned
 {
   *first = lower_bound(t, nwid, 0);
   unsigned e = *first;
-  while (e < t->count && t->items[e].nwid == nwid)
+  while (e < t->count && t->items[e]->nwid == nwid)
     e++;
   *end = e;
 }
@@ -112,8 +115,9 @@ unsigned ztk_ctl_status_prune(ztk_ctl_status_table *t, int64_t now)
 {
   unsigned out = 0;
   for (unsigned i = 0; i < t->count; i++) {
-    if (idle(&t->items[i], now)) {
-      free(t->items[i].meta);
+    if (idle(t->items[i], now)) {
+      free(t->items[i]->meta);
+      free(t->items[i]);
       continue;
     }
     t->items[out++] = t->items[i];

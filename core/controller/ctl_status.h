@@ -28,7 +28,8 @@ typedef struct ztk_ctl_status {
 
 typedef struct ztk_ctl_status_table {
   unsigned count;
-  ztk_ctl_status *items;
+  ztk_ctl_status **items; /* sorted by (nwid, address), each owned (pointers: inserting into
+                             tens of thousands of ~200-byte entries moved them all) */
 } ztk_ctl_status_table;
 
 void ztk_ctl_status_free(ztk_ctl_status_table *t);

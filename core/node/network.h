@@ -17,8 +17,7 @@
 #include "ztkit/node.h"
 
 #define ZTK_MAX_NETWORKS 64                /* joined networks per node */
-#define ZTK_NETWORK_AUTOCONF_DELAY 60000   /* re-request a config this often */
-#define ZTK_CONFIG_REQUEST_RETRY 5000      /* ... or this often while we have none */
+#define ZTK_NETWORK_AUTOCONF_DELAY 60000   /* re-request a config this often (at ping checks) */
 #define ZTK_MULTICAST_LIKE_EXPIRE 600000
 #define ZTK_MULTICAST_ANNOUNCE_PERIOD 60000
 #define ZTK_MULTICAST_EXPLICIT_GATHER_DELAY 60000

@@ -324,6 +324,7 @@ static void ping_check(ztk_node *n, int64_t now)
       ztk_vl1_keepalive(n, now, p);
     }
   }
+  ztk_vl2_ping_check(n, now);
   bool online = now - last_upstream < n->cfg.peer_activity_timeout_ms || n->topo.am_upstream;
   if (online != n->online) {
     n->online = online;

@@ -93,15 +93,20 @@ void ztk_vl2_error(ztk_node *n, int64_t now, ztk_peer *p, const ztk_error_msg *e
   }
 }
 
+void ztk_vl2_ping_check(ztk_node *n, int64_t now)
+{
+  for (int i = 0; i < n->nnets; i++) {
+    ztk_vnet *net = n->nets[i];
+    if (!net->cfg || now - net->last_config >= ZTK_NETWORK_AUTOCONF_DELAY)
+      ztk_vnet_request_config(n, now, net);
+  }
+}
+
 int64_t ztk_vl2_timers(ztk_node *n, int64_t now)
 {
   int64_t next = ZTK_NEVER;
   for (int i = 0; i < n->nnets; i++) {
     ztk_vnet *net = n->nets[i];
-    int64_t period = net->cfg ? ZTK_NETWORK_AUTOCONF_DELAY : ZTK_CONFIG_REQUEST_RETRY;
-    int64_t since = net->cfg ? now - net->last_config : now - net->last_request;
-    if (since >= period && now - net->last_request >= ZTK_CONFIG_REQUEST_RETRY)
-      ztk_vnet_request_config(n, now, net);
     if (net->cfg && now - net->last_announce >= ZTK_MULTICAST_ANNOUNCE_PERIOD) {
       net->last_announce = now;
       ztk_vnet_announce(n, now, net, NULL);

@@ -23,7 +23,15 @@ void ztk_vl2_ok(ztk_node *n, int64_t now, ztk_peer *p, uint8_t in_re_verb, uint6
 /* An ERROR about a network. */
 void ztk_vl2_error(ztk_node *n, int64_t now, ztk_peer *p, const ztk_error_msg *e);
 
-/* VL2 timers (config requests, multicast announcements and expiry). Returns the next deadline. */
+/* Config requests, from the node's ping check (every ZTK_PING_CHECK_INTERVAL, in the node's
+ * own phase) as 1.14.1 makes them: a network without a config asks at every check, one with a
+ * config once it is ZTK_NETWORK_AUTOCONF_DELAY old. (A timer of each network's own, started at
+ * join, made members that joined in one instant retry in one instant too, so a controller
+ * that could not take them all at first never could.) */
+void ztk_vl2_ping_check(ztk_node *n, int64_t now);
+
+/* VL2 timers (multicast announcements and expiry, the embedded controller). Returns the next
+ * deadline. */
 int64_t ztk_vl2_timers(ztk_node *n, int64_t now);
 
 /* Frees every network (node teardown). */

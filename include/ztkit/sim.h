@@ -151,7 +151,9 @@ typedef struct ztk_sim_host_opts {
                          address collision: such an identity is not a valid one) */
   uint32_t inbox;     /* datagrams its socket holds before dropping (a receive buffer); 0: 256
                          for members, ZTK_SIM_ROOT_INBOX for roots, which take every member's
-                         HELLO at once when a world starts */
+                         HELLO at once when a world starts, and for controllers, which take
+                         every member's config request (relayed, with the root's RENDEZVOUS)
+                         when many join at once */
   /* ---- virtual networks ---- */
   bool controller;    /* run the embedded network controller (any role; ZTK_SIM_CONTROLLER
                          implies it). Its database lives in the host's state store: a restart

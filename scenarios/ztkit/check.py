@@ -182,3 +182,17 @@ def wait_socket(world, sock, pred, timeout_ms, what):
     """Runs until pred(sock.info()) holds; raises SimTimeout with the socket's state."""
     return world.run_until(lambda: pred(sock.info()), timeout_ms, what, step_ms=20,
                            explain=lambda: sock.describe())
+
+
+def public_star(ctx, n, name):
+    """A root, a controller with one public network `name` (10.64.0.0/20) and n core-only
+    members on 20 ms access links, all online; returns (world, members, nwid)."""
+    w = ctx.world(start_spread_ms=10 * n)        # members boot over n/100 s
+    w.add_root("root", access={"latency_ms": 5})
+    ctl = w.add_controller("ctl", access={"latency_ms": 5})
+    wait_online(w, [ctl])
+    nwid = w.create_network(ctl, name=name, private=False, subnet="10.64.0.0/20",
+                            pool=("10.64.0.1", "10.64.15.250"))
+    ms = w.star(n, access={"latency_ms": 20})
+    wait_online(w, ms, timeout_ms=120000)
+    return w, ms, nwid

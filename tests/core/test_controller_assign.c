@@ -143,6 +143,24 @@ static void test_skip_255_and_taken(void **state)
   expect_ips(0x0300000102ull, "10.0.1.3/23"); /* 10.0.1.2 is someone else's */
 }
 
+/* What is taken follows every change of the members after the first assignment: an IP a member
+ * gives up (its record changed, or deleted) is free again, one it takes is not. */
+static void test_taken_follows_changes(void **state)
+{
+  (void)state;
+  static const char *const pool[] = {"10.0.0.0-10.0.1.255", NULL};
+  static const char *const route[] = {"10.0.0.0/23", NULL};
+  static const char *const first[] = {"10.0.1.2", NULL}, *const moved[] = {"10.0.1.9", NULL};
+  network(pool, route, true, false, false);
+  preset(0x0200000000ull, first);
+  expect_ips(0x0300000102ull, "10.0.1.3/23"); /* counter 0x102 -> 10.0.1.2: taken */
+  preset(0x0200000000ull, moved);
+  expect_ips(0x0400000102ull, "10.0.1.2/23"); /* given up by the change */
+  expect_ips(0x0500000109ull, "10.0.1.10/23"); /* 10.0.1.9: taken by it */
+  assert_int_equal(ztk_ctl_member_delete(f->c, now, NWID, 0x0400000102ull, NULL), 0);
+  expect_ips(0x0600000102ull, "10.0.1.2/23"); /* given up by the deletion */
+}
+
 static void test_tiny_pools(void **state)
 {
   (void)state;
@@ -256,6 +274,7 @@ int main(void)
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_live_vectors, setup_now, teardown),
       cmocka_unit_test_setup_teardown(test_formula, setup_now, teardown),
+      cmocka_unit_test_setup_teardown(test_taken_follows_changes, setup_now, teardown),
       cmocka_unit_test_setup_teardown(test_skip_255_and_taken, setup_now, teardown),
       cmocka_unit_test_setup_teardown(test_tiny_pools, setup_now, teardown),
       cmocka_unit_test_setup_teardown(test_routes, setup_now, teardown),

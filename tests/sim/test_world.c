@@ -1,7 +1,8 @@
 /* The simulator world through its flat API (include/ztkit/sim.h): argument checking, nodes
  * coming online through a root (also behind a NAT), USER_MESSAGE delivery, crash and restart
  * with kept and wiped state, clocks, determinism of the trace, the libsodium hook, captures,
- * and a full proof-of-work check of a sample of the identity pool. */
+ * the event ring (growth, overflow), and a full proof-of-work check of a sample of the identity
+ * pool. */
 #include "tests/support/vectors.h"
 
 #include <sodium.h>
@@ -88,6 +89,64 @@ static int count_events(ztk_sim *s, uint32_t host, int type, ztk_sim_event *last
         *last = ev[i];
     }
   return c;
+}
+
+/* A root and `members` members, events kept up to events_max. */
+static ztk_sim *ring_world(uint32_t members, uint32_t events_max)
+{
+  ztk_sim_config cfg;
+  ztk_sim *s = NULL;
+  ztk_sim_config_init(&cfg);
+  cfg.seed = 7;
+  cfg.pool_path = POOL;
+  cfg.events_max = events_max;
+  cfg.start_spread_ms = 3000; /* events arrive over many steps */
+  assert_int_equal(ztk_sim_new(&s, &cfg), 0);
+  add(s, ZTK_SIM_ROOT, ZTK_SIM_NONE);
+  for (uint32_t i = 0; i < members; i++)
+    add(s, ZTK_SIM_MEMBER, ZTK_SIM_NONE);
+  return s;
+}
+
+static bool same_event(const ztk_sim_event *a, const ztk_sim_event *b)
+{
+  return a->t_ms == b->t_ms && a->host == b->host && a->type == b->type && a->peer == b->peer;
+}
+
+/* The event ring grows while events wait (unwrapping a ring whose head has moved) up to
+ * events_max, then drops the oldest: the same events in the same order however it is
+ * drained, and a small ring keeps exactly the newest. */
+static void test_event_ring(void **state)
+{
+  (void)state;
+  enum { MEMBERS = 100, CAP = 4096, SMALL = 64 };
+  static ztk_sim_event all[CAP], got[CAP], small[CAP];
+  ztk_sim *a = ring_world(MEMBERS, 1u << 20), *b = ring_world(MEMBERS, 1u << 20);
+  ztk_sim *c = ring_world(MEMBERS, SMALL);
+  int nb = 0;
+  uint64_t lost = 0;
+  for (int step = 0; step < 40; step++) {
+    assert_true(ztk_sim_run_for(a, 100) >= 0 && ztk_sim_run_for(b, 100) >= 0);
+    assert_true(ztk_sim_run_for(c, 100) >= 0);
+    if (nb < 12) /* move b's head, then let its events pile up past the first size */
+      nb += ztk_sim_events(b, got + nb, 3, NULL);
+  }
+  int na = ztk_sim_events(a, all, CAP, &lost);
+  assert_int_equal(lost, 0);
+  assert_true(na > 300 && na < CAP); /* more than the ring's first 256 */
+  nb += ztk_sim_events(b, got + nb, CAP - nb, &lost);
+  assert_int_equal(lost, 0);
+  assert_int_equal(nb, na);
+  for (int i = 0; i < na; i++)
+    assert_true(same_event(&all[i], &got[i]));
+  int nc = ztk_sim_events(c, small, CAP, &lost);
+  assert_int_equal(nc, SMALL);
+  assert_int_equal(lost, (uint64_t)(na - SMALL));
+  for (int i = 0; i < SMALL; i++)
+    assert_true(same_event(&all[na - SMALL + i], &small[i]));
+  ztk_sim_free(a);
+  ztk_sim_free(b);
+  ztk_sim_free(c);
 }
 
 static void test_bad_arguments(void **state)
@@ -344,6 +403,7 @@ int main(void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_bad_arguments),  cmocka_unit_test(test_online_and_user_message),
+    cmocka_unit_test(test_event_ring),
     cmocka_unit_test(test_crash_restart),  cmocka_unit_test(test_clocks),
     cmocka_unit_test(test_determinism),    cmocka_unit_test(test_sodium_hook),
     cmocka_unit_test(test_captures),       cmocka_unit_test(test_pool_sample),
