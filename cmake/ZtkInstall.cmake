@@ -14,5 +14,7 @@ write_basic_package_version_file(${CMAKE_BINARY_DIR}/ztkitConfigVersion.cmake
   COMPATIBILITY SameMajorVersion)
 install(FILES ${CMAKE_BINARY_DIR}/ztkitConfig.cmake ${CMAKE_BINARY_DIR}/ztkitConfigVersion.cmake
   DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/ztkit)
+# The .pc file finds its prefix relative to itself, so `cmake --install --prefix` anywhere works.
+file(RELATIVE_PATH ZTK_PC_UP "/p/${CMAKE_INSTALL_LIBDIR}/pkgconfig" "/p")
 configure_file(cmake/ztkit.pc.in ${CMAKE_BINARY_DIR}/ztkit.pc @ONLY)
 install(FILES ${CMAKE_BINARY_DIR}/ztkit.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)

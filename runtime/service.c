@@ -492,6 +492,9 @@ void ztk_service_free(ztk_service *s)
   if (!s || (s->cfg.event && ztk_evqueue_is_current(&s->events)))
     return; /* never from the callback thread: it would free what it runs on */
   ztk_service_stop(s);
+  for (int i = 0; i < s->nhooks; i++)
+    if (s->hooks[i].h->service_gone)
+      s->hooks[i].h->service_gone(s->hooks[i].user);
   if (s->cfg.event)
     ztk_evqueue_destroy(&s->events);
   if (s->own_mem_store)

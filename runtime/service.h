@@ -31,6 +31,9 @@ typedef struct ztk_service_hooks {
                     uint16_t ethertype, uint16_t vlan_id, const void *data, size_t len);
   /* OPTIONAL. The node is about to be freed (stop, or hooks removed from a running service). */
   void (*node_down)(void *user, ztk_node *node);
+  /* OPTIONAL. The service itself is being freed (after its last stop, without the lock):
+   * the hooks are forgotten and the service pointer must not be used any more. */
+  void (*service_gone)(void *user);
 } ztk_service_hooks;
 
 typedef struct ztk_service_stats {
@@ -76,6 +79,24 @@ void ztk_service_stats_get(ztk_service *svc, ztk_service_stats *out);
 /* The store in use (the caller's, the service's memory store, or while running the home
  * directory's); NULL for a stopped home-directory service. For tests. */
 ztk_state_store *ztk_service_store(ztk_service *svc);
+
+/* For hooks and watch callbacks, which run with the lock held: the store in use (it changes
+ * across stop/start for a home directory) and the bound UDP port; NULL / ZTK_ESTATE when the
+ * service is not running (node_up hooks already see both). */
+ztk_state_store *ztk_service_store_locked(ztk_service *svc);
+int ztk_service_port_locked(ztk_service *svc);
+
+/* Direct access to the node for layers that call it often (the stack driver): takes the lock
+ * if the node runs and returns it (lock held), else returns NULL (lock not held). *now
+ * (optional) receives the node's time. */
+ztk_node *ztk_service_lock_node(ztk_service *svc, int64_t *now);
+
+/* Ends a ztk_service_lock_node section: hands queued datagrams to the kernel, unlocks. */
+void ztk_service_unlock_node(ztk_service *svc);
+
+/* With the lock held (hooks, lock_node sections): the node reported this next deadline after
+ * a call (ztk_node_frame_in...); the loop wakes earlier if needed. */
+void ztk_service_note_deadline(ztk_service *svc, int64_t deadline);
 
 /* Unix time in milliseconds (CLOCK_REALTIME): the `now` the service gives its node. */
 int64_t ztk_service_clock_ms(void);

@@ -41,6 +41,29 @@ int ztk_service_call(ztk_service *s, int (*fn)(ztk_node *node, int64_t now, void
   return rc;
 }
 
+ztk_node *ztk_service_lock_node(ztk_service *s, int64_t *now)
+{
+  if (!enter(s))
+    return NULL;
+  if (now)
+    *now = ztk_service_clock_ms();
+  return s->node;
+}
+
+void ztk_service_unlock_node(ztk_service *s)
+{
+  ztk_service_flush(s);
+  pthread_mutex_unlock(&s->lock);
+}
+
+void ztk_service_note_deadline(ztk_service *s, int64_t deadline)
+{
+  if (deadline < s->deadline) {
+    s->deadline = deadline;
+    ztk_service_wake_locked(s);
+  }
+}
+
 bool ztk_service_running(ztk_service *s)
 {
   if (!enter(s))
@@ -307,4 +330,14 @@ ztk_state_store *ztk_service_store(ztk_service *s)
   ztk_state_store *st = s->store;
   pthread_mutex_unlock(&s->lock);
   return st;
+}
+
+ztk_state_store *ztk_service_store_locked(ztk_service *s)
+{
+  return s ? s->store : NULL;
+}
+
+int ztk_service_port_locked(ztk_service *s)
+{
+  return s && s->t ? s->port : ZTK_ESTATE;
 }

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/controller/controller.h"
 #include "core/world/world.h"
 #include "runtime/files.h"
 
@@ -54,7 +55,7 @@ static int object_path(const state_dir *d, ztk_state_type type, const uint64_t i
 {
   const char *h = d->home;
   unsigned long long a = id[0], b = id[1];
-  switch (type) {
+  switch ((int)type) {
   case ZTK_STATE_IDENTITY_PUBLIC:
     return fmt_path(out, cap, "%s/identity.public", h);
   case ZTK_STATE_IDENTITY_SECRET:
@@ -66,11 +67,19 @@ static int object_path(const state_dir *d, ztk_state_type type, const uint64_t i
   case ZTK_STATE_PEER:
     return fmt_path(out, cap, "%s/peers.d/%010llx.peer", h, a & 0xffffffffffull);
   case ZTK_STATE_NETWORK_CONFIG:
+    if (!a)
+      return fmt_path(out, cap, "%s/networks.d/joined.list", h);
     return fmt_path(out, cap, "%s/networks.d/%016llx.conf", h, a);
+  case ZTK_STATE_NETWORK_SETTINGS:
+    return fmt_path(out, cap, "%s/networks.d/%016llx.local.conf", h, a);
   case ZTK_STATE_CONTROLLER:
+    if (!a && !b)
+      return fmt_path(out, cap, "%s/controller.d/networks.ztkc", h);
     if (!b)
-      return fmt_path(out, cap, "%s/controller.d/network/%016llx.json", h, a);
-    return fmt_path(out, cap, "%s/controller.d/network/%016llx/member/%010llx.json", h, a,
+      return fmt_path(out, cap, "%s/controller.d/network/%016llx.ztkc", h, a);
+    if (b == ZTK_CTL_STATE_MEMBER_INDEX)
+      return fmt_path(out, cap, "%s/controller.d/network/%016llx/members.ztkc", h, a);
+    return fmt_path(out, cap, "%s/controller.d/network/%016llx/member/%010llx.ztkc", h, a,
                     b & 0xffffffffffull);
   default:
     return ZTK_EINVAL;
@@ -81,7 +90,7 @@ static int object_path(const state_dir *d, ztk_state_type type, const uint64_t i
 static int list_dir(const state_dir *d, ztk_state_type type, char *out, size_t cap,
                     const char **suffix, int *digits)
 {
-  switch (type) {
+  switch ((int)type) {
   case ZTK_STATE_MOON:
     *suffix = ".moon", *digits = 16;
     return fmt_path(out, cap, "%s/moons.d", d->home);
@@ -91,8 +100,11 @@ static int list_dir(const state_dir *d, ztk_state_type type, char *out, size_t c
   case ZTK_STATE_NETWORK_CONFIG:
     *suffix = ".conf", *digits = 16;
     return fmt_path(out, cap, "%s/networks.d", d->home);
+  case ZTK_STATE_NETWORK_SETTINGS:
+    *suffix = ".local.conf", *digits = 16;
+    return fmt_path(out, cap, "%s/networks.d", d->home);
   case ZTK_STATE_CONTROLLER:
-    *suffix = ".json", *digits = 16;
+    *suffix = ".ztkc", *digits = 16;
     return fmt_path(out, cap, "%s/controller.d/network", d->home);
   default:
     return ZTK_EINVAL;
@@ -179,6 +191,23 @@ static bool same_content(const char *path, const void *data, size_t len)
   return same;
 }
 
+/* Removes up to `levels` parent directories of path that are left empty (a deleted
+ * network's member/ and <nwid>/ directories); stops at the first one that is not. */
+static void prune_dirs(const char *path, int levels)
+{
+  char dir[PATH_MAX];
+  if (fmt_path(dir, sizeof dir, "%s", path))
+    return;
+  for (int i = 0; i < levels; i++) {
+    char *slash = strrchr(dir, '/');
+    if (!slash || slash == dir)
+      return;
+    *slash = 0;
+    if (rmdir(dir) != 0)
+      return;
+  }
+}
+
 static mode_t object_mode(ztk_state_type type)
 {
   return type == ZTK_STATE_IDENTITY_SECRET || type == ZTK_STATE_CONTROLLER ? 0600 : 0644;
@@ -196,6 +225,8 @@ static int dir_put(ztk_state_store *s, ztk_state_type type, const uint64_t id[2]
       problem(s, "cannot delete %s: %s", path, strerror(errno));
       return ZTK_EIO;
     }
+    if (type == ZTK_STATE_CONTROLLER && id[1])
+      prune_dirs(path, 2);
     return 0;
   }
   if (same_content(path, data, len))

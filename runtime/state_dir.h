@@ -6,9 +6,19 @@
  *   planet                            ZTK_STATE_PLANET (a file the user puts here is honoured)
  *   moons.d/<id, 16 hex>.moon         ZTK_STATE_MOON
  *   peers.d/<address, 10 hex>.peer    ZTK_STATE_PEER (ztkit's own peer cache format)
- *   networks.d/<nwid, 16 hex>.conf    ZTK_STATE_NETWORK_CONFIG
- *   controller.d/network/<nwid>.json               ZTK_STATE_CONTROLLER, id = {nwid, 0}
- *   controller.d/network/<nwid>/member/<addr>.json ZTK_STATE_CONTROLLER, id = {nwid, address}
+ *   networks.d/<nwid, 16 hex>.conf    ZTK_STATE_NETWORK_CONFIG, id = {nwid, 0}
+ *   networks.d/joined.list            ZTK_STATE_NETWORK_CONFIG, id = {0, 0}: the node's list of
+ *                                     joined networks (8-byte big-endian ids)
+ *   networks.d/<nwid>.local.conf      ZTK_STATE_NETWORK_SETTINGS (zerotier-one's text form:
+ *                                     allowManaged=1 ...)
+ *   controller.d/networks.ztkc                       ZTK_STATE_CONTROLLER {0, 0}: network list
+ *   controller.d/network/<nwid>.ztkc                 {nwid, 0}: a network
+ *   controller.d/network/<nwid>/members.ztkc         {nwid, UINT64_MAX}: its member list
+ *   controller.d/network/<nwid>/member/<addr>.ztkc   {nwid, address}: a member
+ *
+ * Controller records are ztkit's own binary records (core/controller, magic "ZTKC"), mode
+ * 0600, not zerotier-one's JSON files (hence the suffix: zerotier-one ignores them); deleting
+ * a network's last records removes its emptied directories.
  *
  * Every write is atomic (temporary file, fsync, rename) and skipped when the file already
  * holds the same bytes; subdirectories are created when first needed. Internal header. */

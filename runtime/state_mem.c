@@ -52,7 +52,8 @@ static size_t find(const state_mem *m, ztk_state_type type, const uint64_t id[2]
 
 static bool known_type(ztk_state_type type)
 {
-  return type >= ZTK_STATE_IDENTITY_PUBLIC && type <= ZTK_STATE_CONTROLLER;
+  return (type >= ZTK_STATE_IDENTITY_PUBLIC && type <= ZTK_STATE_CONTROLLER) ||
+         type == ZTK_STATE_NETWORK_SETTINGS;
 }
 
 static long mem_get(ztk_state_store *s, ztk_state_type type, const uint64_t id[2], void *buf,

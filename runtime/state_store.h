@@ -15,6 +15,10 @@
 /* Largest object a store keeps (network configurations are the biggest, well below this). */
 #define ZTK_STATE_OBJECT_MAX (1u << 20)
 
+/* Objects of the host rather than the node (never passed to or from a node's callbacks). */
+#define ZTK_STATE_NETWORK_SETTINGS ((ztk_state_type)64) /* id[0] = nwid: the local settings of a
+                                                           joined network (service_net.h) */
+
 typedef struct ztk_state_store ztk_state_store;
 
 typedef struct ztk_state_store_ops {

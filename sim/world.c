@@ -110,14 +110,19 @@ void ztk_sim_free(ztk_sim *s)
 {
   if (!s)
     return;
-  for (uint32_t i = 0; i < s->nhosts; i++)
-    ztk_sim_node_stop(s->hosts[i]);
+  ztk_sim_halt(s);
   if (s->q)
     ztk_evq_purge(s->q, s, purge_fault); /* pending faults */
   for (uint32_t i = 0; i < s->nhosts; i++) {
     ztk_sim_store_clear(&s->hosts[i]->store);
+    ztk_sim_net_free(s->hosts[i]);
     free(s->hosts[i]);
   }
+  ztk_sim_sock_free_all(s);
+  ztk_sim_ping_free_all(s);
+  free(s->frames);
+  for (uint32_t i = 0; i < s->nnetcaps; i++)
+    ztk_pcap_close(s->netcaps[i].w);
   ztk_net_del(s->net);
   for (uint32_t i = 0; i < s->npcaps; i++)
     ztk_pcap_close(s->pcaps[i]);
@@ -135,6 +140,17 @@ void ztk_sim_free(ztk_sim *s)
   free(s->ev);
   ztk_sim_sodium_release();
   free(s);
+}
+
+int ztk_sim_halt(ztk_sim *s)
+{
+  if (!s)
+    return ZTK_EINVAL;
+  s->halted = true;
+  for (uint32_t i = 0; i < s->nhosts; i++)
+    ztk_sim_node_stop(s->hosts[i]);
+  ztk_sim_stack_release(s);
+  return 0;
 }
 
 uint64_t ztk_sim_seed(const ztk_sim *s) { return s ? s->cfg.seed : 0; }
@@ -287,12 +303,16 @@ void ztk_sim_host_opts_init(ztk_sim_host_opts *o)
   o->site = ZTK_SIM_NONE;
   o->identity = -1;
   o->address_of = -1;
+  o->responder = ZTK_SIM_AUTO;
+  o->udp_echo_port = 7;
 }
 
 static int check_opts(const ztk_sim *s, const ztk_sim_host_opts *o)
 {
   int64_t pool = (int64_t)ztk_idpool_size(s->pool);
-  if ((o->role != ZTK_SIM_MEMBER && o->role != ZTK_SIM_ROOT) || !ztk_sim_params_ok(o->access) ||
+  if ((o->role != ZTK_SIM_MEMBER && o->role != ZTK_SIM_ROOT && o->role != ZTK_SIM_CONTROLLER) ||
+      !ztk_sim_params_ok(o->access) || o->responder < ZTK_SIM_AUTO || o->responder > 1 ||
+      o->network_count > ZTK_SIM_HOST_NETWORKS || (o->network_count && !o->networks) ||
       o->identity < -1 || o->identity >= pool || o->address_of < -1 || o->address_of >= pool ||
       o->clock_drift_ppb > ZTK_HOSTCLOCK_MAX_DRIFT_PPB ||
       o->clock_drift_ppb < -ZTK_HOSTCLOCK_MAX_DRIFT_PPB || o->clock_offset_ms > INT64_MAX / 4000 ||
@@ -312,6 +332,8 @@ static int check_opts(const ztk_sim *s, const ztk_sim_host_opts *o)
       return ZTK_ESTATE;
   }
   if (s->nhosts >= s->cfg.max_hosts || (o->identity < 0 && s->next_identity >= pool))
+    return ZTK_ELIMIT;
+  if (o->stack && s->stack_netifs + o->network_count > ZTK_SIM_MAX_NETIFS)
     return ZTK_ELIMIT;
   return 0;
 }
@@ -368,6 +390,8 @@ int ztk_sim_add_host(ztk_sim *s, const ztk_sim_host_opts *opts)
   int rc;
   if (!s)
     return ZTK_EINVAL;
+  if (s->halted)
+    return ZTK_ESTATE;
   if (!opts) {
     ztk_sim_host_opts_init(&defaults);
     opts = &defaults;
@@ -386,8 +410,15 @@ int ztk_sim_add_host(ztk_sim *s, const ztk_sim_host_opts *opts)
   h->inbox = opts->inbox ? opts->inbox : opts->role == ZTK_SIM_ROOT ? ZTK_SIM_ROOT_INBOX : 0;
   h->address = ztk_idpool_address(s->pool, (size_t)(h->address_of >= 0 ? h->address_of
                                                                          : h->identity));
+  h->controller = opts->controller || opts->role == ZTK_SIM_CONTROLLER;
+  h->stack = opts->stack;
+  h->responder = opts->responder == ZTK_SIM_AUTO ? !opts->stack : opts->responder;
+  h->udp_echo_port = opts->udp_echo_port;
   ztk_sim_store_init(&h->store);
-  if ((rc = place_host(s, h, opts))) {
+  if ((rc = ztk_sim_host_networks_init(h, opts->networks, opts->network_count)) ||
+      (rc = place_host(s, h, opts))) {
+    ztk_sim_net_forget(h);
+    ztk_sim_net_free(h);
     free(h);
     return rc;
   }
@@ -453,7 +484,7 @@ static void on_start(ztk_evq *q, void *ctx, void *arg)
 
 int ztk_sim_start(ztk_sim *s)
 {
-  if (!s || s->started)
+  if (!s || s->started || s->halted)
     return ZTK_ESTATE;
   int rc = build_planet(s);
   if (rc)

@@ -8,9 +8,13 @@
  * the sim transport lands a datagram, draining the inbox into the node). Everything runs on the
  * fabric's event queue in (time, seq) order.
  *
- * Extension points (docs/SIM.md): a host's `ext` carries a frame_out sink (virtual networks:
- * lwIP or a core-only responder) and an extra tick run after the node's own in the same event,
- * whose deadline joins the node's.
+ * Virtual networks (world_net.c: joins, frames between nodes and interfaces, counters,
+ * captures; world_ctl.c: the embedded controller and its API; world_stack.c: lwIP for stack
+ * hosts; world_sock.c: sockets; world_ping.c: pings). Frames a node hands to a stack host's
+ * interface are queued and fed to lwIP by the host's "work" event at the same virtual time, so
+ * lwIP never runs inside a node callback; lwIP's own timers are one world "stack" event at
+ * lwIP's next deadline. lwIP sees the world's virtual time in ms (one clock for every stack
+ * host: it is process-global), nodes their hosts' local clocks.
  *
  * Internal header: not a stable API. */
 #ifndef ZTK_SIM_WORLD_H
@@ -31,6 +35,11 @@
 #define ZTK_SIM_MAX_SITES 4096u
 #define ZTK_SIM_SITE_MAX_HOSTS 250u
 #define ZTK_SIM_MAX_PCAPS 8u
+#define ZTK_SIM_MAX_NET_PCAPS 32u
+#define ZTK_SIM_HOST_NET_RECORDS 256u /* networks a host ever joined (counters kept) */
+#define ZTK_SIM_MAX_SOCKETS 65536u
+#define ZTK_SIM_MAX_PINGS (1u << 20)
+#define ZTK_SIM_STACK_QUEUE 4096u     /* frames waiting for a stack host's lwIP */
 #define ZTK_SIM_INBOX_BATCH 4096 /* datagrams one inbox event hands to the node at most */
 
 /* One stored object of a host's state store. */
@@ -50,19 +59,15 @@ typedef struct ztk_sim_store {
   ztk_hmap idx;
 } ztk_sim_store;
 
-struct ztk_sim_host;
+struct ztk_sim_hstack;
+struct ztk_sim_pinger;
 
-/* Per-host extension hooks (all OPTIONAL). */
-typedef struct ztk_sim_host_ext {
-  void *ctx;
-  /* Frames the node emits for the host's virtual interface (node.h frame_out). */
-  void (*frame_out)(void *ctx, struct ztk_sim_host *h, ztk_nwid nwid, uint64_t src_mac,
-                    uint64_t dst_mac, uint16_t ethertype, uint16_t vlan_id, const void *data,
-                    size_t len);
-  /* Runs after the node's tick with the host's local time; returns its next local deadline
-   * (ZTK_NEVER: none). */
-  int64_t (*tick)(void *ctx, struct ztk_sim_host *h, int64_t local_ms);
-} ztk_sim_host_ext;
+/* A host's record of one network it joined (kept after a leave, for its counters). */
+typedef struct ztk_sim_hnet {
+  uint64_t nwid;
+  bool joined; /* in the host's list of networks */
+  ztk_sim_net_counters c;
+} ztk_sim_hnet;
 
 typedef struct ztk_sim_host {
   ztk_sim *s;
@@ -81,8 +86,25 @@ typedef struct ztk_sim_host {
   int64_t tick_at_us;
   uint32_t restarts;
   ztk_sim_store store;
-  ztk_sim_host_ext ext;
+  /* virtual networks */
+  bool controller, stack;
+  int responder; /* resolved: 0 or 1 */
+  uint16_t udp_echo_port;
+  ztk_sim_hnet *nets; /* ZTK_SIM_HOST_NET_RECORDS entries, allocated on the first join */
+  uint32_t nnets;
+  struct ztk_sim_hstack *st;   /* lwIP of a running stack host, else NULL */
+  struct ztk_sim_pinger *pg;   /* core-only pings: ARP cache and pending echoes */
+  ztk_evh work_ev;             /* feeds queued frames to lwIP / sends resolved pings */
 } ztk_sim_host;
+
+typedef struct ztk_sim_net_pcap {
+  uint32_t host; /* ZTK_SIM_NONE: every host */
+  uint64_t nwid;
+  ztk_pcap *w;
+} ztk_sim_net_pcap;
+
+struct ztk_sim_sockrec;
+struct ztk_sim_pingrec;
 
 struct ztk_sim {
   ztk_sim_config cfg;
@@ -114,6 +136,26 @@ struct ztk_sim {
   ztk_sim_event *ev;
   uint32_t ev_head, ev_count, ev_cap;
   uint64_t ev_lost;
+  bool halted;
+  /* virtual networks: lwIP, sockets, pings, the frame log and network captures */
+  bool stack_held;        /* this world holds the process's lwIP (ztk_stack_claim) */
+  ztk_rng stack_rng;      /* LWIP_RAND */
+  ztk_evh stack_ev;       /* lwIP's next deadline */
+  int64_t stack_at_us;
+  uint32_t stack_netifs;  /* (stack host, network) pairs in the hosts' network lists */
+  struct ztk_sim_sockrec *socks; /* an array of record pointers (world_sock.c) */
+  uint32_t nsocks, socks_cap;
+  struct ztk_sim_sockrec *pq_head, *pq_tail; /* sockets waiting for their pump */
+  bool pumping;
+  struct ztk_sim_pingrec *pings;
+  uint32_t npings, pings_cap;
+  ztk_sim_frame *frames;
+  uint32_t fr_head, fr_count, fr_cap;
+  uint64_t fr_lost;
+  ztk_sim_net_pcap netcaps[ZTK_SIM_MAX_NET_PCAPS];
+  uint32_t nnetcaps;
+  uint8_t ethbuf[16384]; /* a captured frame with its Ethernet header */
+  uint8_t sockbuf[65536]; /* socket reads and pattern writes */
   uint8_t rxbuf[65536];
 };
 
@@ -136,8 +178,81 @@ const uint8_t *ztk_sim_pool_pub(ztk_sim *s, size_t i);
 void ztk_sim_host_identity(const ztk_sim_host *h, ztk_identity *id);
 /* Records an event (ring + trace). */
 void ztk_sim_record(ztk_sim *s, uint32_t host, const ztk_event *ev, int type);
-/* Sets a host's extension hooks (ext NULL: none). Returns 0 or ZTK_EINVAL. */
-int ztk_sim_set_host_ext(ztk_sim *s, uint32_t host, const ztk_sim_host_ext *ext);
+/* The host's local time (its node's clock). */
+int64_t ztk_sim_local_ms(const ztk_sim_host *h);
+
+/* ---- world_net.c ---- */
+/* After the node is created: the controller, the networks to join, responders, the stack.
+ * Returns 0 or an error (the node is then stopped by the caller). */
+int ztk_sim_net_start(ztk_sim_host *h);
+/* Before the node is freed: the stack and pings go. */
+void ztk_sim_net_stop(ztk_sim_host *h);
+/* The node's frame_out and event callbacks, for the virtual-network side. */
+void ztk_sim_net_frame_in(ztk_sim_host *h, uint64_t nwid, uint64_t src, uint64_t dst,
+                          uint16_t ethertype, const void *data, size_t len);
+void ztk_sim_net_event(ztk_sim_host *h, const ztk_event *ev);
+/* A frame from the host's interface to its node (lwIP or a synthesized one): counted, logged,
+ * captured, handed to ztk_node_frame_in. Returns the node's result. */
+int ztk_sim_net_frame_out(ztk_sim_host *h, uint64_t nwid, uint64_t src, uint64_t dst,
+                          uint16_t ethertype, const void *data, size_t len);
+/* The host's record of nwid (created when create is set and there is room), or NULL. */
+ztk_sim_hnet *ztk_sim_hnet_get(ztk_sim_host *h, uint64_t nwid, bool create);
+/* Frees a host's network records (the world is being freed). */
+void ztk_sim_net_free(ztk_sim_host *h);
+/* A wipe: the host forgets its networks. */
+void ztk_sim_net_forget(ztk_sim_host *h);
+/* Applies a scheduled join (on true) or leave now. */
+void ztk_sim_net_apply(ztk_sim_host *h, uint64_t nwid, bool on);
+/* Puts the host's networks (its options) in its list before its first start. Returns 0 or
+ * ZTK_EINVAL (nwid 0), ZTK_ELIMIT, ZTK_ENOMEM. */
+int ztk_sim_host_networks_init(ztk_sim_host *h, const uint64_t *ids, uint32_t n);
+/* Schedules the host's work event at the current instant (no-op if one is pending). */
+void ztk_sim_work_soon(ztk_sim_host *h);
+
+/* ---- world_ctl.c ---- */
+/* Turns the controller on in a freshly created node. Returns 0 or an error. */
+int ztk_sim_ctl_start(ztk_sim_host *h);
+
+/* ---- world_stack.c ---- */
+/* Gives a stack host its lwIP host and interfaces (claiming lwIP for the world first). Returns
+ * 0 or ZTK_ESTATE (another world holds lwIP) / ZTK_ENOMEM. */
+int ztk_sim_stack_start(ztk_sim_host *h);
+/* Frees them (its sockets die). */
+void ztk_sim_stack_stop(ztk_sim_host *h);
+/* Queues a frame for lwIP (the node's frame_out). */
+void ztk_sim_stack_queue(ztk_sim_host *h, uint64_t nwid, uint64_t src, uint64_t dst,
+                         uint16_t ethertype, const void *data, size_t len);
+/* Asks for the host's interfaces to follow its node's networks at its next work event. */
+void ztk_sim_stack_sync_soon(ztk_sim_host *h);
+/* The host's work: a pending interface sync, then the queued frames. */
+void ztk_sim_stack_work(ztk_sim_host *h);
+/* Before a call into lwIP at the current virtual time: sets lwIP's time. After it: re-arms
+ * the world's stack event at lwIP's next deadline. */
+void ztk_sim_stack_enter(ztk_sim *s);
+void ztk_sim_stack_leave(ztk_sim *s);
+/* Gives lwIP back (the world is freed or halted). */
+void ztk_sim_stack_release(ztk_sim *s);
+/* lwIP netifs host h has on nwid. */
+int ztk_sim_stack_netifs(const ztk_sim_host *h, uint64_t nwid);
+/* The host's lwIP host (NULL unless a running stack host). */
+struct ztk_stack_host *ztk_sim_stack_host(const ztk_sim_host *h);
+/* The host's ping socket of a family (created on first use), or NULL with *err set. */
+struct ztk_sock *ztk_sim_stack_ping_sock(ztk_sim_host *h, int family, int *err);
+
+/* ---- world_sock.c ---- */
+/* Marks every socket of host h dead (its stack host is going away). */
+void ztk_sim_sock_host_down(ztk_sim *s, uint32_t host);
+void ztk_sim_sock_free_all(ztk_sim *s);
+
+/* ---- world_ping.c ---- */
+/* A stack host's ping socket got replies; a core-only host received a frame; its work event
+ * runs (sends echoes whose ARP answer came in). */
+void ztk_sim_ping_sock_ready(ztk_sim_host *h, struct ztk_sock *sock);
+void ztk_sim_ping_frame(ztk_sim_host *h, uint64_t nwid, uint64_t src, uint64_t dst,
+                        uint16_t ethertype, const uint8_t *data, size_t len);
+void ztk_sim_ping_work(ztk_sim_host *h);
+void ztk_sim_ping_stop(ztk_sim_host *h);
+void ztk_sim_ping_free_all(ztk_sim *s);
 
 /* ---- world_store.c ---- */
 void ztk_sim_store_init(ztk_sim_store *st);

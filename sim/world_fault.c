@@ -16,6 +16,8 @@ typedef enum fault_kind {
   F_LINK_SET,
   F_LINK_UP,
   F_CLOCK_STEP,
+  F_JOIN,
+  F_LEAVE,
 } fault_kind;
 
 #define MAX_GROUP_HOSTS 64
@@ -26,6 +28,7 @@ typedef struct fault {
   int dir;
   bool flag; /* restart: wipe; link up: up; link set: params given */
   int64_t value;
+  uint64_t nwid;
   ztk_sim_link_params p;
   char group[ZTK_PART_NAME_MAX];
   uint32_t n;
@@ -52,6 +55,7 @@ static void do_restart(ztk_sim *s, ztk_sim_host *h, bool wipe)
   do_crash(s, h);
   if (wipe) {
     ztk_sim_store_clear(&h->store);
+    ztk_sim_net_forget(h); /* a fresh install has joined nothing */
     if (s->next_identity < (int64_t)ztk_idpool_size(s->pool)) {
       h->identity = s->next_identity++;
       h->address_of = -1;
@@ -60,7 +64,7 @@ static void do_restart(ztk_sim *s, ztk_sim_host *h, bool wipe)
   }
   h->restarts++;
   ztk_sim_record(s, h->idx, NULL, ZTK_SIM_EVENT_RESTART);
-  if (s->started) {
+  if (s->started && !s->halted) {
     int rc = ztk_sim_node_start(h);
     if (rc)
       trace(s, "restart", "h", h->idx, "failed", rc);
@@ -109,6 +113,10 @@ static void apply(ztk_sim *s, const fault *f)
     ztk_net_apply(s->net, &op);
     return;
   }
+  case F_JOIN:
+  case F_LEAVE:
+    ztk_sim_net_apply(h, f->nwid, f->kind == F_JOIN);
+    return;
   case F_CLOCK_STEP: {
     ztk_net_op op = {ZTK_NET_OP_CLOCK_STEP, h->elem, 0, 0, false, f->value * 1000};
     ztk_net_apply(s->net, &op);
@@ -212,4 +220,32 @@ int ztk_sim_link_up(ztk_sim *s, int64_t at_ms, uint32_t link, bool up)
     return ZTK_EINVAL;
   fault f = {.kind = F_LINK_UP, .link = link, .flag = up};
   return submit(s, at_ms, &f);
+}
+
+static int net_fault(ztk_sim *s, int64_t at_ms, uint32_t host, uint64_t nwid, fault_kind kind)
+{
+  ztk_sim_host *h = ztk_sim_host_get(s, host);
+  if (!h || !nwid)
+    return ZTK_EINVAL;
+  if (kind == F_JOIN) { /* refuse what cannot work now rather than trace a failure later */
+    ztk_sim_hnet *n = ztk_sim_hnet_get(h, nwid, false);
+    uint32_t joined = 0;
+    for (uint32_t i = 0; i < h->nnets; i++)
+      joined += h->nets[i].joined;
+    if (!(n && n->joined) && (joined >= ZTK_SIM_HOST_NETWORKS ||
+                              (h->stack && s->stack_netifs >= ZTK_SIM_MAX_NETIFS)))
+      return ZTK_ELIMIT;
+  }
+  fault f = {.kind = kind, .host = host, .nwid = nwid};
+  return submit(s, at_ms, &f);
+}
+
+int ztk_sim_join(ztk_sim *s, int64_t at_ms, uint32_t host, uint64_t nwid)
+{
+  return net_fault(s, at_ms, host, nwid, F_JOIN);
+}
+
+int ztk_sim_leave(ztk_sim *s, int64_t at_ms, uint32_t host, uint64_t nwid)
+{
+  return net_fault(s, at_ms, host, nwid, F_LEAVE);
 }

@@ -84,6 +84,7 @@ void ztk_sim_record(ztk_sim *s, uint32_t host, const ztk_event *ev, int type)
   e.type = type;
   if (ev) {
     e.peer = ev->peer;
+    e.nwid = ev->nwid;
     e.user_type = ev->user_type;
     format_sockaddr(&ev->addr, e.addr);
     if (type == ZTK_EVENT_USER_MESSAGE && ev->data) {
@@ -91,10 +92,13 @@ void ztk_sim_record(ztk_sim *s, uint32_t host, const ztk_event *ev, int type)
       memcpy(e.data, ev->data, ev->len < sizeof e.data ? ev->len : sizeof e.data);
     }
   }
+  char nw[32] = "";
+  if (e.nwid)
+    snprintf(nw, sizeof nw, " nwid=%016" PRIx64, e.nwid);
   ztk_trace_printf(s->trace, ztk_evq_now_us(s->q),
-                   "node h=%" PRIu32 " %s peer=%010" PRIx64 "%s%s ut=%" PRIu64 " len=%" PRIu32,
+                   "node h=%" PRIu32 " %s peer=%010" PRIx64 "%s%s ut=%" PRIu64 " len=%" PRIu32 "%s",
                    host, ztk_sim_event_name(type), e.peer, e.addr[0] ? " path=" : "", e.addr,
-                   e.user_type, e.len);
+                   e.user_type, e.len, nw);
   ring_push(s, &e);
 }
 
@@ -108,6 +112,7 @@ static void cb_event(void *user, const ztk_event *ev)
     return;
   }
   ztk_sim_record(h->s, h->idx, ev, (int)ev->type);
+  ztk_sim_net_event(h, ev);
 }
 
 /* ---- the other callbacks ---- */
@@ -130,9 +135,8 @@ static void cb_random(void *user, void *buf, size_t len)
 static void cb_frame_out(void *user, ztk_nwid nwid, uint64_t src_mac, uint64_t dst_mac,
                          uint16_t ethertype, uint16_t vlan_id, const void *data, size_t len)
 {
-  ztk_sim_host *h = user;
-  if (h->ext.frame_out)
-    h->ext.frame_out(h->ext.ctx, h, nwid, src_mac, dst_mac, ethertype, vlan_id, data, len);
+  (void)vlan_id; /* ZeroTier 1.14.1 never tags */
+  ztk_sim_net_frame_in(user, nwid, src_mac, dst_mac, ethertype, data, len);
 }
 
 static void cb_state_put(void *user, ztk_state_type type, const uint64_t id[2], const void *data,
@@ -160,7 +164,9 @@ static const ztk_node_callbacks callbacks = {
 
 /* ---- scheduling ---- */
 
-static int64_t local_ms(const ztk_sim_host *h) { return ztk_net_local_ms(h->s->net, h->elem); }
+int64_t ztk_sim_local_ms(const ztk_sim_host *h) { return ztk_net_local_ms(h->s->net, h->elem); }
+
+static int64_t local_ms(const ztk_sim_host *h) { return ztk_sim_local_ms(h); }
 
 static void on_tick(ztk_evq *q, void *ctx, void *arg)
 {
@@ -173,10 +179,6 @@ static void on_tick(ztk_evq *q, void *ctx, void *arg)
     return;
   int64_t now = local_ms(h);
   ztk_node_tick(h->node, now, &next);
-  if (h->ext.tick) {
-    int64_t e = h->ext.tick(h->ext.ctx, h, now);
-    next = e < next ? e : next;
-  }
   /* a deadline that is already due runs again one millisecond later, never in a loop */
   ztk_sim_node_schedule(h, next > now ? next : now + 1);
 }
@@ -285,7 +287,8 @@ int ztk_sim_node_start(ztk_sim_host *h)
   int rc;
   if (h->node)
     return 0;
-  if ((rc = seed_store(h)) || (rc = open_transport(h)) || (rc = create_node(h))) {
+  if ((rc = seed_store(h)) || (rc = open_transport(h)) || (rc = create_node(h)) ||
+      (rc = ztk_sim_net_start(h))) {
     ztk_sim_node_stop(h);
     return rc;
   }
@@ -306,23 +309,12 @@ void ztk_sim_node_stop(ztk_sim_host *h)
   if (h->inbox_ev)
     ztk_evq_cancel(q, h->inbox_ev);
   h->tick_ev = h->inbox_ev = 0;
+  ztk_sim_net_stop(h);
   ztk_node *n = h->node;
   h->node = NULL; /* events during free see a stopped host */
   ztk_node_free(n);
   ztk_transport_close(h->tp);
   h->tp = NULL;
-}
-
-int ztk_sim_set_host_ext(ztk_sim *s, uint32_t host, const ztk_sim_host_ext *ext)
-{
-  ztk_sim_host *h = ztk_sim_host_get(s, host);
-  if (!h)
-    return ZTK_EINVAL;
-  if (ext)
-    h->ext = *ext;
-  else
-    memset(&h->ext, 0, sizeof h->ext);
-  return 0;
 }
 
 /* ---- traffic ---- */

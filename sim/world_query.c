@@ -11,7 +11,7 @@ int64_t ztk_sim_run_until(ztk_sim *s, int64_t until_ms, uint64_t budget)
   if (!s || until_ms < 0 || until_ms > INT64_MAX / 1000 ||
       until_ms * 1000 < ztk_evq_now_us(s->q))
     return ZTK_EINVAL;
-  if (!s->started && ztk_sim_start(s))
+  if (s->halted || (!s->started && ztk_sim_start(s)))
     return ZTK_ESTATE;
   return ztk_evq_run(s->q, until_ms * 1000, budget, NULL, NULL, NULL);
 }
@@ -45,11 +45,14 @@ int ztk_sim_host_info_get(const ztk_sim *s, uint32_t host, ztk_sim_host_info *ou
   out->local_ms = ztk_net_local_ms(s->net, h->elem);
   out->restarts = h->restarts;
   ztk_inaddr_format(&h->ip, out->ip);
+  out->controller = h->controller;
+  out->stack = h->stack;
   if (h->node) {
     ztk_node_status st;
     ztk_node_status_get(h->node, &st);
     out->online = st.online;
     out->peer_count = st.peer_count;
+    out->networks = ztk_node_networks(h->node, NULL, 0);
   }
   return 0;
 }
@@ -166,6 +169,7 @@ const char *ztk_sim_event_name(int type)
     {ZTK_EVENT_PATH_ALIVE, "PATH_ALIVE"},
     {ZTK_EVENT_PATH_DEAD, "PATH_DEAD"},
     {ZTK_EVENT_USER_MESSAGE, "USER_MESSAGE"},
+    {ZTK_EVENT_ECHO_REPLY, "ECHO_REPLY"},
     {ZTK_EVENT_NETWORK_REQUESTING_CONFIG, "NETWORK_REQUESTING_CONFIG"},
     {ZTK_EVENT_NETWORK_OK, "NETWORK_OK"},
     {ZTK_EVENT_NETWORK_ACCESS_DENIED, "NETWORK_ACCESS_DENIED"},

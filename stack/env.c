@@ -5,12 +5,17 @@
 #include <string.h>
 
 #include "lwip/init.h"
+#include "lwip/ip4_frag.h"
+#include "lwip/ip6_frag.h"
 #include "lwip/memp.h"
 #include "lwip/netif.h"
+#include "lwip/priv/tcp_priv.h"
+#include "lwip/udp.h"
 #include "lwip/stats.h"
 #include "lwip/sys.h"
 #include "lwip/timeouts.h"
 
+#include "lwip_restart.h"
 #include "stack/host.h"
 #include "stack/socket_impl.h"
 #include "ztkit/error.h"
@@ -28,6 +33,8 @@ static struct {
   uint64_t rand_state; /* built-in stream when no source is injected */
   ztk_stack_host *dirty_head, *dirty_tail;
   uint32_t netifs;
+  uint32_t hosts;
+  const void *owner;
 } env;
 
 _Static_assert(MEMP_MAX <= ZTK_STACK_USAGE_POOLS, "raise ZTK_STACK_USAGE_POOLS");
@@ -210,6 +217,71 @@ int64_t ztk_stack_tick(int64_t now_ms)
   sys_check_timeouts();
   ztk_env_leave();
   return ztk_stack_next_deadline();
+}
+
+void ztk_env_host_count(int delta)
+{
+  env.hosts = (uint32_t)((int64_t)env.hosts + delta);
+}
+
+/* Drops every TCP pcb lwIP still runs (TIME-WAIT, closing connections of freed hosts): with no
+ * host left nobody owns them. Bounded by the pcb pools. */
+static void env_drop_tcp(void)
+{
+  for (int guard = 0; tcp_active_pcbs != NULL && guard < MEMP_NUM_TCP_PCB; guard++) {
+    tcp_arg(tcp_active_pcbs, NULL); /* its socket is gone: no callbacks */
+    tcp_err(tcp_active_pcbs, NULL);
+    tcp_abort(tcp_active_pcbs);
+  }
+  for (int guard = 0; tcp_tw_pcbs != NULL && guard < MEMP_NUM_TCP_PCB; guard++)
+    tcp_abort(tcp_tw_pcbs);
+  for (int guard = 0; tcp_bound_pcbs != NULL && guard < MEMP_NUM_TCP_PCB; guard++)
+    tcp_close(tcp_bound_pcbs);
+  for (int guard = 0; tcp_listen_pcbs.listen_pcbs != NULL && guard < MEMP_NUM_TCP_PCB_LISTEN;
+       guard++)
+    tcp_close((struct tcp_pcb *)tcp_listen_pcbs.listen_pcbs);
+  for (int guard = 0; udp_pcbs != NULL && guard < MEMP_NUM_UDP_PCB; guard++)
+    udp_remove(udp_pcbs);
+}
+
+int ztk_stack_claim(const void *owner, int64_t now_ms, ztk_random_fn fn, void *user)
+{
+  if (owner == NULL || (env.owner != NULL && env.owner != owner) || env.depth > 0 ||
+      env.hosts > 0 || env.netifs > 0)
+    return ZTK_ESTATE;
+  env.owner = owner;
+  env.now_ms = now_ms;
+  env.rand_fn = fn;
+  env.rand_user = user;
+  env.rand_state = 0;
+  env.dirty_head = env.dirty_tail = NULL;
+  ztk_stack_init();
+  env_drop_tcp();
+  /* age out half-reassembled datagrams the way lwIP's own timers would */
+  for (int i = 0; i <= IP_REASS_MAXAGE || i <= IPV6_REASS_MAXAGE; i++) {
+    ip_reass_tmr();
+    ip6_reass_tmr();
+  }
+  ztk_lwip_timeouts_restart();
+  ztk_lwip_tcp_restart();
+  udp_init();
+  ztk_lwip_ip4_restart();
+  ztk_lwip_netif_restart();
+  return 0;
+}
+
+void ztk_stack_release(const void *owner)
+{
+  if (owner == NULL || env.owner != owner)
+    return;
+  env.owner = NULL;
+  env.rand_fn = NULL;
+  env.rand_user = NULL;
+}
+
+const void *ztk_stack_owner(void)
+{
+  return env.owner;
 }
 
 int ztk_env_netif_reserve(void)

@@ -48,6 +48,23 @@ int64_t ztk_stack_tick(int64_t now_ms);
  * any call into the stack: sockets start timers. */
 int64_t ztk_stack_next_deadline(void);
 
+/* ---- exclusive use by one driver (a simulator world) --------------------------------------- */
+
+/* Takes the process's lwIP for `owner` and starts it afresh at now_ms, drawing randomness from
+ * fn (NULL: the built-in stream): the time is set (it may go backwards here), every timer
+ * restarts from now_ms, TCP ticks, IPv4 identifications and netif numbers return to a fresh
+ * process's values, the local port cursors are drawn again, stale IP reassembly data and any
+ * connection lwIP still keeps are dropped. The same calls afterwards then give the same lwIP
+ * behaviour whatever ran before in the process: a simulator can replay a world. Returns 0 or
+ * ZTK_ESTATE (another owner holds the stack, a stack call is running, or hosts still exist). */
+int ztk_stack_claim(const void *owner, int64_t now_ms, ztk_random_fn fn, void *user);
+
+/* Gives the stack up (no-op unless owner holds it) and restores the built-in random source. */
+void ztk_stack_release(const void *owner);
+
+/* The current owner, or NULL. */
+const void *ztk_stack_owner(void);
+
 /* ---- pool accounting (leak checks) ----------------------------------------------------------- */
 
 #define ZTK_STACK_USAGE_POOLS 40
@@ -86,6 +103,9 @@ bool ztk_env_busy(void);
  * queue (host being freed). */
 void ztk_env_host_dirty(struct ztk_stack_host *h);
 void ztk_env_host_forget(struct ztk_stack_host *h);
+
+/* Counts live hosts (host.c: +1 on creation, -1 when freed); a claim needs none. */
+void ztk_env_host_count(int delta);
 
 /* Reserves / releases one of the ZTK_STACK_MAX_NETIFS slots. reserve returns 0 or
  * ZTK_ELIMIT. */

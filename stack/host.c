@@ -36,6 +36,7 @@ int ztk_stack_host_new(ztk_stack_host **out, const ztk_stack_host_config *cfg)
     return ZTK_ENOMEM;
   h->max_socks = cfg->max_sockets;
   h->next_ident = 1;
+  ztk_env_host_count(1);
   *out = h;
   return 0;
 }
@@ -48,6 +49,7 @@ void ztk_stack_host_free(ztk_stack_host *h)
   while (h->nnetifs > 0)
     ztk_netif_destroy(h->netifs[h->nnetifs - 1]);
   ztk_env_host_forget(h);
+  ztk_env_host_count(-1);
   ztk_env_leave();
   if (h->flushing)
     h->zombie = true; /* ztk_sock_flush_host() frees it when the callback returns */

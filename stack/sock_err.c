@@ -82,6 +82,7 @@ int ztk_sock_errno(int ztk_err)
       {ZTK_ESOCK_NOPROTOOPT, ENOPROTOOPT},
       {ZTK_ESOCK_DESTADDRREQ, EDESTADDRREQ},
       {ZTK_ESOCK_ACCES, EACCES},
+      {ZTK_ENODE_STOPPED, ENETDOWN},
   };
   for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
     if (map[i].code == ztk_err)

@@ -22,48 +22,9 @@
 
 #include "core/util/inaddr.h"
 #include "stack/host.h"
+#include "ztkit/socket.h" /* types, readiness bits, flags and options shared with the public API */
 
 typedef struct ztk_sock ztk_sock;
-
-typedef enum ztk_sock_type {
-  ZTK_SOCK_STREAM = 1, /* TCP */
-  ZTK_SOCK_DGRAM = 2,  /* UDP */
-  ZTK_SOCK_PING = 3,   /* ICMP / ICMPv6 echo */
-} ztk_sock_type;
-
-/* Readiness bits. */
-#define ZTK_SOCK_EV_IN 0x01    /* recv/accept/recvfrom would not answer ZTK_EAGAIN */
-#define ZTK_SOCK_EV_OUT 0x02   /* send would accept data (at least min(MSS, SO_SNDBUF)) */
-#define ZTK_SOCK_EV_ERR 0x04   /* an error is pending (ZTK_SO_ERROR) */
-#define ZTK_SOCK_EV_HUP 0x08   /* the connection is gone or closed in both directions */
-#define ZTK_SOCK_EV_RDHUP 0x10 /* the peer closed its sending side (FIN received) */
-
-#define ZTK_MSG_PEEK 0x01 /* recv/recvfrom: leave the data queued */
-
-#define ZTK_SHUT_RD 0
-#define ZTK_SHUT_WR 1
-#define ZTK_SHUT_RDWR 2
-
-typedef enum ztk_sockopt {
-  ZTK_SO_REUSEADDR = 1, /* bool: bind even while TIME-WAIT connections hold the port (TCP);
-                           share a port (UDP, when every socket on it sets it) */
-  ZTK_SO_KEEPALIVE,     /* bool (TCP) */
-  ZTK_SO_BROADCAST,     /* bool: allow sending to broadcast addresses (UDP) */
-  ZTK_SO_LINGER,        /* -1: off (default); 0: close resets; n > 0: close keeps delivering
-                           for n seconds, then resets */
-  ZTK_SO_RCVBUF,        /* bytes: TCP receive window (512..1 MiB; it settles there once the
-                           first 1 MiB - rcvbuf bytes were read), UDP queued bytes */
-  ZTK_SO_SNDBUF,        /* bytes: TCP send buffer (2*MSS..1 MiB) */
-  ZTK_SO_RCVQLEN,       /* datagrams queued at most (UDP, ping), 1..4096 */
-  ZTK_SO_ERROR,         /* get only: the pending error, cleared by reading it */
-  ZTK_SO_TYPE,          /* get only: ztk_sock_type */
-  ZTK_TCP_NODELAY,      /* bool: no Nagle */
-  ZTK_TCP_KEEPIDLE,     /* seconds before the first keepalive probe */
-  ZTK_TCP_KEEPINTVL,    /* seconds between probes */
-  ZTK_TCP_KEEPCNT,      /* probes before the connection times out */
-  ZTK_IP_TTL,           /* 1..255 (hop limit for IPv6) */
-  ZTK_IP_TOS,           /* 0..255 (traffic class for IPv6) */
-} ztk_sockopt;
 
 /* Called when a socket's readiness may have changed; events = ztk_sock_events(s) then. */
 typedef void (*ztk_sock_wakeup_fn)(void *user, ztk_sock *s, unsigned events);

@@ -1,18 +1,24 @@
 # Script tests (Python, stdlib only): CLI behaviour and live interop. Exit code 77 = skipped.
 find_package(Python3 REQUIRED COMPONENTS Interpreter)
+# Programs a script test compiles against our libraries need the same instrumentation
+# (an ASan libztkit.so cannot load into a plain executable).
+string(REPLACE ";" " " ztk_user_flags "${ZTK_INSTRUMENT_FLAGS}")
 function(ztk_script_test name script)
   cmake_parse_arguments(T "" "" "LABELS;ARGS" ${ARGN})
   add_test(NAME ${name} COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/${script} ${T_ARGS})
   set_tests_properties(${name} PROPERTIES LABELS "${T_LABELS}" SKIP_RETURN_CODE 77 TIMEOUT 600
-    ENVIRONMENT "ZTK_BUILD=${CMAKE_BINARY_DIR};ZTK_SOURCE=${CMAKE_SOURCE_DIR}")
+    ENVIRONMENT "ZTK_BUILD=${CMAKE_BINARY_DIR};ZTK_SOURCE=${CMAKE_SOURCE_DIR};ZTK_USER_FLAGS=${ztk_user_flags}")
 endfunction()
 
 ztk_script_test(tools/idtool tools/idtool_test.py LABELS "tools")
 ztk_script_test(tools/idtool_world tools/idtool_world_test.py LABELS "tools")
 ztk_script_test(tools/node tools/node_test.py LABELS "tools")
+ztk_script_test(tools/install tools/install_test.py LABELS "tools")
+ztk_script_test(tools/node_vl2 tools/node_vl2_test.py LABELS "tools")
 ztk_script_test(interop/idtool interop/idtool_interop.py LABELS "interop")
 ztk_script_test(interop/world interop/world_interop.py LABELS "interop")
 ztk_script_test(interop/vl1 interop/vl1_interop.py LABELS "interop")
+ztk_script_test(interop/vl2 interop/vl2_interop.py LABELS "interop")
 
 # Scenarios: every scenarios/*.py runs twice with its default seed (trace hashes compared,
 # the first diverging line reported) and its hash must equal the one in scenarios/golden.txt,

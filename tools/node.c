@@ -23,7 +23,7 @@
 
 #include "tools/node/cli.h"
 
-static const node_command *const tables[] = {node_vl1_commands, NULL};
+static const node_command *const tables[] = {node_vl1_commands, node_vl2_commands, NULL};
 
 static void usage(FILE *out, const char *prog)
 {
@@ -88,6 +88,7 @@ static int global_options(node_cli *cli, int *argc, char **argv)
       if (!cli_parse_int(cli, "--port", argv[++i], 0, 65535, &port))
         return CLI_USAGE;
       cli->port = (int)port;
+      cli->port_set = true;
     } else if (!strcmp(a, "--planet")) {
       cli->planet_file = argv[++i];
     } else if (!strcmp(a, "--json")) {

@@ -1,5 +1,7 @@
 #include "core/crypto/salsa.h"
 
+#include "core/crypto/salsa2012_x4.h"
+
 #include <sodium.h>
 #include <string.h>
 
@@ -16,6 +18,11 @@ void ztk_salsa2012_xor(uint8_t *out, const uint8_t *in, size_t len, const uint8_
                        uint64_t block, const uint8_t key[32])
 {
   uint8_t input[16], ks[64];
+  size_t fast = ztk_salsa2012_xor_x4(out, in, len / 64, nonce, block, key);
+  out += fast * 64;
+  in += fast * 64;
+  len -= fast * 64;
+  block += fast;
   while (len > 0) {
     size_t n = len < 64 ? len : 64;
     block_input(input, nonce, block++);

@@ -252,15 +252,17 @@ int ztk_node_set_responder(ztk_node *n, ztk_nwid nwid, bool on, uint16_t udp_ech
 /* ---- from members ---- */
 
 /* The common checks of an arriving frame: a network we are in, with a config, and a sender
- * that passes its gate (else we ask for credentials and the packet waits). Returns the
- * network, or NULL with *rc set. */
+ * that passes its gate (else we ask for credentials and the packet waits). A COM sent inline
+ * (legacy senders) is learned first. Returns the network, or NULL with *rc set. */
 static ztk_vnet *frame_network(ztk_node *n, int64_t now, ztk_peer *p, uint64_t nwid, uint8_t verb,
-                              uint64_t packet_id, int *rc)
+                              uint64_t packet_id, const ztk_com *inline_com, int *rc)
 {
   ztk_vnet *net = ztk_vnet_find(n, nwid);
   *rc = 1;
   if (!net || !net->cfg)
     return NULL;
+  if (inline_com)
+    ztk_vnet_learn_com(n, now, net, p, inline_com);
   if (!ztk_vnet_gate(n, now, net, p)) {
     ztk_vnet_ask_credentials(n, now, net, p, verb, packet_id);
     *rc = -1;
@@ -277,7 +279,7 @@ int ztk_vl2_frame(ztk_node *n, int64_t now, ztk_peer *p, uint64_t packet_id, ztk
   int rc;
   if (ztk_frame_msg_read(payload, &m))
     return 1;
-  ztk_vnet *net = frame_network(n, now, p, m.nwid, ZTK_VERB_FRAME, packet_id, &rc);
+  ztk_vnet *net = frame_network(n, now, p, m.nwid, ZTK_VERB_FRAME, packet_id, NULL, &rc);
   if (!net)
     return rc;
   *trusted = true;
@@ -302,10 +304,8 @@ int ztk_vl2_ext_frame(ztk_node *n, int64_t now, ztk_peer *p, uint64_t packet_id,
   int rc;
   if (ztk_ext_frame_msg_read(payload, &m))
     return 1;
-  ztk_vnet *net0 = ztk_vnet_find(n, m.nwid);
-  if (net0 && net0->cfg && m.has_com)
-    ztk_vnet_learn_com(n, now, net0, p, &m.com);
-  ztk_vnet *net = frame_network(n, now, p, m.nwid, ZTK_VERB_EXT_FRAME, packet_id, &rc);
+  ztk_vnet *net = frame_network(n, now, p, m.nwid, ZTK_VERB_EXT_FRAME, packet_id,
+                                m.has_com ? &m.com : NULL, &rc);
   if (!net)
     return rc;
   *trusted = true;
@@ -362,10 +362,8 @@ int ztk_vl2_mcframe(ztk_node *n, int64_t now, ztk_peer *p, uint64_t packet_id, z
   int rc;
   if (ztk_mcframe_msg_read(payload, &m))
     return 1;
-  ztk_vnet *net0 = ztk_vnet_find(n, m.nwid);
-  if (net0 && net0->cfg && m.has_com)
-    ztk_vnet_learn_com(n, now, net0, p, &m.com);
-  ztk_vnet *net = frame_network(n, now, p, m.nwid, ZTK_VERB_MULTICAST_FRAME, packet_id, &rc);
+  ztk_vnet *net = frame_network(n, now, p, m.nwid, ZTK_VERB_MULTICAST_FRAME, packet_id,
+                                m.has_com ? &m.com : NULL, &rc);
   if (!net)
     return rc;
   *trusted = true;

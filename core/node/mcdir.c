@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/node/network.h"
+#include "core/util/array.h"
 #include "ztkit/error.h"
 
 void ztk_mcdir_free(ztk_mcdir *d)
@@ -34,32 +35,14 @@ static unsigned group_bound(const ztk_mcdir *d, uint64_t nwid, const ztk_mcgroup
   return lo;
 }
 
-/* Makes room for one more element in a heap array (doubling). */
-static int reserve(void **arr, unsigned *cap, unsigned n, size_t size, unsigned max)
-{
-  if (n < *cap)
-    return 0;
-  if (n >= max)
-    return ZTK_ELIMIT;
-  unsigned c = *cap ? *cap * 2 : 4;
-  if (c > max)
-    c = max;
-  void *p = realloc(*arr, (size_t)c * size);
-  if (!p)
-    return ZTK_ENOMEM;
-  *arr = p;
-  *cap = c;
-  return 0;
-}
-
 ztk_mcdir_group *ztk_mcdir_group_get(ztk_mcdir *d, uint64_t nwid, const ztk_mcgroup *g,
                                      bool create)
 {
   unsigned i = group_bound(d, nwid, g);
   if (i < d->n && key_cmp(nwid, g, &d->groups[i]) == 0)
     return &d->groups[i];
-  if (!create || reserve((void **)&d->groups, &d->cap, d->n, sizeof *d->groups,
-                         ZTK_MCDIR_MAX_GROUPS))
+  if (!create ||
+      ztk_array_reserve((void **)&d->groups, d->n, sizeof *d->groups, ZTK_MCDIR_MAX_GROUPS))
     return NULL;
   memmove(&d->groups[i + 1], &d->groups[i], (size_t)(d->n - i) * sizeof *d->groups);
   memset(&d->groups[i], 0, sizeof d->groups[i]);
@@ -94,8 +77,8 @@ int ztk_mcdir_add(ztk_mcdir *d, uint64_t nwid, const ztk_mcgroup *g, ztk_address
     grp->subs[i].ts = now;
     return 0;
   }
-  int rc = reserve((void **)&grp->subs, &grp->cap, grp->n, sizeof *grp->subs,
-                   ZTK_MCDIR_MAX_SUBSCRIBERS);
+  int rc = ztk_array_reserve((void **)&grp->subs, grp->n, sizeof *grp->subs,
+                             ZTK_MCDIR_MAX_SUBSCRIBERS);
   if (rc)
     return rc;
   memmove(&grp->subs[i + 1], &grp->subs[i], (size_t)(grp->n - i) * sizeof *grp->subs);

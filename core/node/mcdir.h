@@ -23,14 +23,14 @@ typedef struct ztk_subscriber {
 typedef struct ztk_mcdir_group {
   uint64_t nwid;
   ztk_mcgroup g;
-  ztk_subscriber *subs; /* heap, sorted by address */
-  unsigned n, cap;
+  ztk_subscriber *subs; /* heap (core/util/array), sorted by address */
+  unsigned n;
   int64_t last_gather;  /* our own explicit gathers for this group */
 } ztk_mcdir_group;
 
 typedef struct ztk_mcdir {
-  ztk_mcdir_group *groups; /* heap, sorted by (nwid, group) */
-  unsigned n, cap;
+  ztk_mcdir_group *groups; /* heap (core/util/array), sorted by (nwid, group) */
+  unsigned n;
 } ztk_mcdir;
 
 void ztk_mcdir_free(ztk_mcdir *d);

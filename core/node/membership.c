@@ -7,6 +7,7 @@
 #include "core/network/credentials.h"
 #include "core/network/revocation.h"
 #include "core/node/vl2.h"
+#include "core/util/array.h"
 
 #define CREDENTIAL_REPUSH 500000 /* re-push our credentials this long after the last push */
 
@@ -28,16 +29,10 @@ ztk_member *ztk_vnet_member(ztk_vnet *net, ztk_address a, bool create)
   unsigned i = member_bound(net, a);
   if (i < net->nmembers && net->members[i].addr == a)
     return &net->members[i];
-  if (!create || net->nmembers >= ZTK_MAX_MEMBERS)
+  if (!create ||
+      ztk_array_reserve((void **)&net->members, net->nmembers, sizeof *net->members,
+                        ZTK_MAX_MEMBERS))
     return NULL;
-  if (net->nmembers == net->cap_members) {
-    unsigned cap = net->cap_members ? net->cap_members * 2 : 4;
-    ztk_member *m = realloc(net->members, (size_t)cap * sizeof *m);
-    if (!m)
-      return NULL;
-    net->members = m;
-    net->cap_members = cap;
-  }
   memmove(&net->members[i + 1], &net->members[i], (net->nmembers - i) * sizeof *net->members);
   ztk_member *m = &net->members[i];
   memset(m, 0, sizeof *m);
@@ -54,7 +49,7 @@ void ztk_vnet_members_free(ztk_vnet *net)
     free(net->members[i].caps);
   free(net->members);
   net->members = NULL;
-  net->nmembers = net->cap_members = 0;
+  net->nmembers = 0;
 }
 
 bool ztk_vnet_gate(ztk_node *n, int64_t now, ztk_vnet *net, ztk_peer *p)

@@ -73,8 +73,8 @@ typedef struct ztk_vnet {
   ztk_mcgroup subs[ZTK_MAX_SUBSCRIPTIONS]; /* what the local host listens to, sorted */
   unsigned nsubs;
   int64_t last_announce;
-  ztk_member *members;         /* heap, sorted by address */
-  unsigned nmembers, cap_members;
+  ztk_member *members;         /* heap (core/util/array), sorted by address */
+  unsigned nmembers;
   ztk_pending_mcast pend[ZTK_PENDING_MULTICASTS];
   bool responder;              /* answer ARP/NDP/ping/UDP echo in the core */
   uint16_t udp_echo_port;

@@ -10,7 +10,8 @@ extern "C" {
 #endif
 
 /* X(name, value, message). Generic codes first, then per-domain ranges of ten (sockets take
- * -80..-99: each ZTK_ESOCK_* code has one POSIX errno, see stack/sock_err.h). */
+ * -80..-99: each ZTK_ESOCK_* code has one POSIX errno, see stack/sock_err.h; the running node
+ * -110..-119). */
 #define ZTK_ERROR_LIST(X)                                                              \
   X(ZTK_OK, 0, "success")                                                              \
   X(ZTK_EINVAL, -1, "invalid argument")                                                \
@@ -81,7 +82,8 @@ extern "C" {
   X(ZTK_ESOCK_DESTADDRREQ, -98, "socket: destination address required")               \
   X(ZTK_ESOCK_ACCES, -99, "socket: broadcast needs SO_BROADCAST") \
   X(ZTK_ECTL_RECORD, -100, "controller: corrupt database record")                       \
-  X(ZTK_ECTL_VERSION, -101, "controller: database record of an unsupported version")
+  X(ZTK_ECTL_VERSION, -101, "controller: database record of an unsupported version")         \
+  X(ZTK_ENODE_STOPPED, -110, "node: stopped (its sockets no longer work)")
 
 enum ztk_error {
 #define ZTK_ERROR_ENUM(name, value, msg) name = value,

@@ -15,6 +15,7 @@
 
 #include "ztkit/export.h"
 #include "ztkit/node.h"
+#include "ztkit/socket.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -103,6 +104,28 @@ ZTK_API int ztk_service_add_local_address(ztk_service *svc, const struct sockadd
  * ZTK_ESTATE (not running), or ZTK_EINVAL. */
 ZTK_API int ztk_service_call(ztk_service *svc, int (*fn)(ztk_node *node, int64_t now, void *arg),
                              void *arg);
+
+/* ---- virtual networks (see ztkit/node.h) ------------------------------------------------- */
+
+/* Join / leave a network. Return the node's result, or ZTK_ESTATE (not running). */
+ZTK_API int ztk_service_join(ztk_service *svc, ztk_nwid nwid);
+ZTK_API int ztk_service_leave(ztk_service *svc, ztk_nwid nwid);
+
+/* Joined networks (ascending; returns how many, fills up to max) and one network's details.
+ * Return as ztk_node_networks / ztk_node_network, or ZTK_ESTATE. */
+ZTK_API int ztk_service_networks(ztk_service *svc, ztk_nwid *out, int max);
+ZTK_API int ztk_service_network(ztk_service *svc, ztk_nwid nwid, ztk_network_info *out);
+
+/* ---- the node's TCP/IP stack (ztkit/socket.h) ---------------------------------------------- */
+
+/* The service's netstack: the node gets its own interfaces in the process's userspace
+ * TCP/IP stack (one per joined network, with every managed address) from now on, across
+ * stop/start, and sockets can be opened on it while the node runs. The first call creates
+ * it; later calls return the same one. It belongs to the service (gone with
+ * ztk_service_free; sockets left open then fail with ZTK_ENODE_STOPPED until closed).
+ * Returns 0 or one of: ZTK_EINVAL, ZTK_ENOMEM, ZTK_ELIMIT (the service's hook or watch
+ * slots, or 256 netstacks in the process). */
+ZTK_API int ztk_service_netstack(ztk_service *svc, ztk_netstack **out);
 
 #ifdef __cplusplus
 }

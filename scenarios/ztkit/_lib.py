@@ -38,14 +38,64 @@ class HostOpts(ctypes.Structure):
     _fields_ = [("role", c_int), ("attach", c_u32), ("site", c_u32),
                 ("access", ctypes.POINTER(LinkParams)), ("clock_offset_ms", c_i64),
                 ("clock_drift_ppb", c_i64), ("identity", c_i64), ("address_of", c_i64),
-                ("inbox", c_u32)]
+                ("inbox", c_u32), ("controller", c_bool), ("stack", c_bool),
+                ("responder", c_int), ("udp_echo_port", ctypes.c_uint16),
+                ("networks", ctypes.POINTER(c_u64)), ("network_count", c_u32)]
 
 
 class HostInfo(ctypes.Structure):
     _fields_ = [("role", c_int), ("running", c_bool), ("online", c_bool), ("address", c_u64),
                 ("elem", c_u32), ("link", c_u32), ("site", c_u32), ("identity", c_i64),
                 ("peer_count", c_int), ("local_ms", c_i64), ("restarts", c_u32),
-                ("ip", ctypes.c_char * 56)]
+                ("ip", ctypes.c_char * 56), ("controller", c_bool), ("stack", c_bool),
+                ("networks", c_int)]
+
+
+TEXT = 56          # ZTK_SIM_TEXT
+NET_ADDRS = 16     # ZTK_SIM_NET_ADDRS
+FRAME_HEAD = 64    # ZTK_SIM_FRAME_HEAD
+AUTO = -1          # ZTK_SIM_AUTO
+ROLE_MEMBER, ROLE_ROOT, ROLE_CONTROLLER = 0, 1, 2
+SOCK_MANUAL, SOCK_SINK, SOCK_ECHO = 0, 1, 2
+TCP, UDP = 1, 2
+EV_IN, EV_OUT, EV_ERR, EV_HUP, EV_RDHUP = 1, 2, 4, 8, 16
+NETWORK_STATUS = {0: "REQUESTING_CONFIGURATION", 1: "OK", 2: "ACCESS_DENIED", 3: "NOT_FOUND",
+                  4: "PORT_ERROR", 5: "CLIENT_TOO_OLD", 6: "AUTHENTICATION_REQUIRED"}
+
+
+class NetworkInfo(ctypes.Structure):
+    _fields_ = [("nwid", c_u64), ("status", c_int), ("mac", c_u64), ("mtu", ctypes.c_uint),
+                ("revision", c_u64), ("is_private", c_bool), ("broadcast", c_bool),
+                ("name", ctypes.c_char * 128), ("addr_count", c_int),
+                ("addrs", (ctypes.c_char * TEXT) * NET_ADDRS), ("netifs", c_int)]
+
+
+class NetCounters(ctypes.Structure):
+    _fields_ = [(f, c_u64) for f in ("in_frames", "in_bytes", "in_multicast", "in_broadcast",
+                                     "out_frames", "out_bytes", "out_refused", "stack_drops")]
+
+
+class Frame(ctypes.Structure):
+    _fields_ = [("t_ms", c_i64), ("host", c_u32), ("dir", c_int), ("nwid", c_u64),
+                ("src_mac", c_u64), ("dst_mac", c_u64), ("ethertype", ctypes.c_uint16),
+                ("len", c_u32), ("head", ctypes.c_uint8 * FRAME_HEAD)]
+
+
+class PingInfo(ctypes.Structure):
+    _fields_ = [("host", c_u32), ("to", ctypes.c_char * TEXT), ("sent_ms", c_i64),
+                ("answered", c_bool), ("rtt_us", c_i64), ("ttl", ctypes.c_uint8)]
+
+
+class SockInfo(ctypes.Structure):
+    _fields_ = [("host", c_u32), ("type", c_int), ("mode", c_int), ("parent", c_int),
+                ("events", ctypes.c_uint), ("connected", c_bool), ("eof", c_bool),
+                ("closed", c_bool), ("error", c_int), ("bytes_sent", c_u64),
+                ("bytes_received", c_u64), ("datagrams_sent", c_u64),
+                ("datagrams_received", c_u64), ("drops", c_u64), ("verified", c_u64),
+                ("mismatch", c_bool), ("mismatch_at", c_u64), ("stream_left", c_u64),
+                ("connected_ms", c_i64), ("eof_ms", c_i64), ("first_rx_ms", c_i64),
+                ("last_rx_ms", c_i64), ("accepted", c_u32), ("local", ctypes.c_char * TEXT),
+                ("remote", ctypes.c_char * TEXT)]
 
 
 class SockaddrStorage(ctypes.Structure):
@@ -101,7 +151,7 @@ class LinkCounters(ctypes.Structure):
 class Event(ctypes.Structure):
     _fields_ = [("t_ms", c_i64), ("host", c_u32), ("type", c_int), ("peer", c_u64),
                 ("user_type", c_u64), ("len", c_u32), ("addr", ctypes.c_char * 56),
-                ("data", ctypes.c_uint8 * EVENT_DATA)]
+                ("data", ctypes.c_uint8 * EVENT_DATA), ("nwid", c_u64)]
 
 
 _P = ctypes.POINTER
@@ -147,6 +197,36 @@ _SIGNATURES = {
     "ztk_sim_trace_line": (c_int, [ctypes.c_void_p, c_u64, ctypes.c_char_p, c_size_t]),
     "ztk_sim_trace_compare": (c_int, [ctypes.c_void_p, ctypes.c_void_p, _P(c_u64)]),
     "ztk_sim_pcap_file": (c_int, [ctypes.c_void_p, c_char_p, c_u32]),
+    "ztk_sim_halt": (c_int, [ctypes.c_void_p]),
+    "ztk_sim_join": (c_int, [ctypes.c_void_p, c_i64, c_u32, c_u64]),
+    "ztk_sim_leave": (c_int, [ctypes.c_void_p, c_i64, c_u32, c_u64]),
+    "ztk_sim_api": (c_int, [ctypes.c_void_p, c_u32, c_char_p, c_char_p, c_char_p,
+                            ctypes.c_char_p, c_size_t, _P(c_size_t)]),
+    "ztk_sim_networks": (c_int, [ctypes.c_void_p, c_u32, _P(c_u64), c_int]),
+    "ztk_sim_network": (c_int, [ctypes.c_void_p, c_u32, c_u64, _P(NetworkInfo)]),
+    "ztk_sim_multicast": (c_int, [ctypes.c_void_p, c_u32, c_u64, c_u64, c_u32, c_bool]),
+    "ztk_sim_frame_send": (c_int, [ctypes.c_void_p, c_u32, c_u64, c_u64, ctypes.c_uint16,
+                                   ctypes.c_char_p, c_size_t]),
+    "ztk_sim_net_counters_get": (c_int, [ctypes.c_void_p, c_u32, c_u64, _P(NetCounters)]),
+    "ztk_sim_pcap_network": (c_int, [ctypes.c_void_p, c_char_p, c_u32, c_u64]),
+    "ztk_sim_frame_log": (c_int, [ctypes.c_void_p, c_u32]),
+    "ztk_sim_frames": (c_int, [ctypes.c_void_p, _P(Frame), c_int, _P(c_u64)]),
+    "ztk_sim_ping": (c_int, [ctypes.c_void_p, c_u32, c_char_p]),
+    "ztk_sim_ping_result": (c_int, [ctypes.c_void_p, c_int, _P(PingInfo)]),
+    "ztk_sim_tcp_listen": (c_int, [ctypes.c_void_p, c_u32, c_char_p, ctypes.c_uint16, c_int]),
+    "ztk_sim_tcp_connect": (c_int, [ctypes.c_void_p, c_u32, c_char_p, ctypes.c_uint16, c_int]),
+    "ztk_sim_tcp_accept": (c_int, [ctypes.c_void_p, c_int]),
+    "ztk_sim_tcp_accepted": (c_int, [ctypes.c_void_p, c_int, _P(c_int), c_int]),
+    "ztk_sim_tcp_stream": (c_int, [ctypes.c_void_p, c_int, c_u64, c_bool]),
+    "ztk_sim_udp_bind": (c_int, [ctypes.c_void_p, c_u32, c_char_p, ctypes.c_uint16, c_int]),
+    "ztk_sim_send": (ctypes.c_long, [ctypes.c_void_p, c_int, ctypes.c_char_p, c_size_t]),
+    "ztk_sim_recv": (ctypes.c_long, [ctypes.c_void_p, c_int, ctypes.c_char_p, c_size_t]),
+    "ztk_sim_sendto": (ctypes.c_long, [ctypes.c_void_p, c_int, c_char_p, ctypes.c_uint16,
+                                       ctypes.c_char_p, c_size_t]),
+    "ztk_sim_recvfrom": (ctypes.c_long, [ctypes.c_void_p, c_int, ctypes.c_char_p, c_size_t,
+                                         ctypes.c_char_p, _P(ctypes.c_uint16)]),
+    "ztk_sim_close": (c_int, [ctypes.c_void_p, c_int]),
+    "ztk_sim_sock_info_get": (c_int, [ctypes.c_void_p, c_int, _P(SockInfo)]),
     "ztk_strerror": (c_char_p, [c_int]),
     "ztk_errname": (c_char_p, [c_int]),
 }

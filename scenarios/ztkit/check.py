@@ -114,3 +114,66 @@ def exchange(world, pairs, timeout_ms=30000, resend_ms=2000, type_id=0x10000):
         while world.now < stop and not settle():
             world.run_to(min(stop, world.now + 50))
     return world.now - start
+
+
+# ---- virtual networks ----------------------------------------------------------------------
+
+def joined(world, hosts, nwid, family=4):
+    """A predicate: every host has a config for nwid and an address of the family (None: any)."""
+    def pred():
+        for h in hosts:
+            n = h.network(nwid)
+            if not n or n.status != "OK" or not n.ips(family):
+                return False
+        return True
+
+    def explain():
+        bad = []
+        for h in hosts:
+            n = h.network(nwid)
+            if not n or n.status != "OK" or not n.ips(family):
+                bad.append("%s: %s" % (h.name, n if n else "not joined"))
+        return "%d hosts without a config or address: %s" % (len(bad), "; ".join(bad[:8]))
+    pred.__name__ = "%d hosts configured on %016x" % (len(hosts), nwid)
+    pred.explain = explain
+    return pred
+
+
+def wait_joined(world, hosts, nwid, family=4, timeout_ms=60000):
+    """Runs until every host has a config and an address on nwid; returns the virtual ms."""
+    p = joined(world, hosts, nwid, family)
+    return world.run_until(p, timeout_ms, p.__name__, explain=p.explain)
+
+
+def ping(world, host, ip, timeout_ms=10000, interval_ms=1000):
+    """Pings ip from host every interval_ms until a reply comes; returns the answered Ping.
+    Raises SimTimeout naming the host, the target and how many requests went unanswered."""
+    sent, deadline = [], world.now + timeout_ms
+    while world.now < deadline:
+        sent.append(host.ping(ip))
+        stop = min(deadline, world.now + interval_ms)
+        while world.now < stop:
+            world.run_to(min(stop, world.now + 20))
+            for p in sent:
+                if p.answered:
+                    return p
+    raise SimTimeout("t=%s: no echo reply from %s to %s after %d requests over %s" % (
+        fmt_ms(world.now), ip, host.name, len(sent), fmt_ms(timeout_ms)))
+
+
+def expect_no_ping(world, host, ip, window_ms=5000, interval_ms=1000):
+    """Pings ip from host for window_ms; fails if any reply comes."""
+    sent, stop = [], world.now + window_ms
+    while world.now < stop:
+        sent.append(host.ping(ip))
+        world.run_to(min(stop, world.now + interval_ms))
+    got = [p for p in sent if p.answered]
+    if got:
+        _fail(world, "expected no echo reply from %s to %s, got %d of %d" % (
+            ip, host.name, len(got), len(sent)))
+
+
+def wait_socket(world, sock, pred, timeout_ms, what):
+    """Runs until pred(sock.info()) holds; raises SimTimeout with the socket's state."""
+    return world.run_until(lambda: pred(sock.info()), timeout_ms, what, step_ms=20,
+                           explain=lambda: sock.describe())

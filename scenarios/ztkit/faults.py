@@ -7,6 +7,7 @@ A schedule's text form (for --faults) is a ';'-separated list of faults, each
     partition@5000:m1+m2[:group]     heal@9000
     link@3000:m2:loss=0.1,latency_ms=50   (the host's access link, both directions)
     linkdown@3000:m2  linkup@4000:m2      clock@1000:m4:-5000   (step in ms)
+    join@2000:m1:8056c2e21c000001         leave@9000:m1:8056c2e21c000001   (network id, hex)
 
 Hosts are named as the scenario names them. "none" (or an empty string) is the empty schedule.
 """
@@ -17,7 +18,8 @@ LINK_KEYS = {  # text key -> (LinkParams field, scale)
     "rate_bps": ("rate_bps", 1), "mtu": ("mtu", 1), "queue_bytes": ("queue_bytes", 1),
 }
 
-KINDS = ("crash", "restart", "partition", "heal", "link", "linkdown", "linkup", "clock")
+KINDS = ("crash", "restart", "partition", "heal", "link", "linkdown", "linkup", "clock", "join",
+         "leave")
 
 
 class FaultSpecError(ValueError):
@@ -71,6 +73,8 @@ class Fault:
             text += ":%d" % self.arg
         elif self.kind == "partition" and self.arg:
             text += ":" + self.arg
+        elif self.kind in ("join", "leave"):
+            text += ":%016x" % self.arg
         return text
 
     @staticmethod
@@ -99,6 +103,11 @@ class Fault:
                 raise FaultSpecError("fault %r: clock step %r is not an integer" % (text, arg)) from None
         elif kind == "partition":
             value = arg or None
+        elif kind in ("join", "leave"):
+            try:
+                value = int(arg, 16)
+            except ValueError:
+                raise FaultSpecError("fault %r: %s takes a network id in hex" % (text, kind)) from None
         f = Fault(kind, at_ms, hosts, value)
         if kind != "heal" and not hosts:
             raise FaultSpecError("fault %r names no host" % text)

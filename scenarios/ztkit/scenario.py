@@ -213,6 +213,8 @@ def run_once(scenario, seed, params=None, faults=None, retain=0, sample=False, p
     if sample and worlds:
         res.report = collect(worlds[0], res)
     if keep_worlds:
+        for w in worlds:   # kept for trace comparison only: free the process's lwIP for the replay
+            w.halt()
         res.worlds = worlds
     else:
         for w in worlds:

@@ -8,6 +8,7 @@ import ctypes
 import time
 
 from ztkit import _lib as L
+from ztkit import net as N
 from ztkit.errors import ScenarioFailure, SimError, SimTimeout
 from ztkit.faults import LINK_KEYS, Fault, FaultSchedule
 
@@ -43,11 +44,12 @@ class Event:
     """One drained event: t_ms, host (Host), type (name), peer (hex address), addr, user_type,
     data (bytes)."""
 
-    __slots__ = ("t_ms", "host", "type", "peer", "addr", "user_type", "data")
+    __slots__ = ("t_ms", "host", "type", "peer", "addr", "user_type", "data", "nwid")
 
     def __init__(self, world, raw):
         self.t_ms = raw.t_ms
         self.host = world.hosts[raw.host]
+        self.nwid = raw.nwid
         self.type = L.lib().ztk_sim_event_name(raw.type).decode()
         self.peer = "%010x" % raw.peer
         self.addr = raw.addr.decode()
@@ -87,11 +89,78 @@ class Site:
 
 
 class Host:
-    """One simulated host running a ZeroTier node. Later work adds virtual-network methods
-    here (join(nwid), ping(ip), tcp_connect(...)); the C side keeps per-host hooks for them."""
+    """One simulated host running a ZeroTier node: a root, a member or a controller; core-only
+    (the node's responder answers ARP/NDP/ping/UDP echo) or with an lwIP stack (stack=True:
+    sockets and real pings)."""
 
     def __init__(self, world, index, name, role):
         self.world, self.index, self.name, self.role = world, index, name, role
+
+    # ---- virtual networks ----
+    def join(self, nwid, at=None):
+        self.world.inject(Fault("join", self.world._at(at), [self.name], nwid))
+
+    def leave(self, nwid, at=None):
+        self.world.inject(Fault("leave", self.world._at(at), [self.name], nwid))
+
+    def networks(self):
+        arr = (ctypes.c_uint64 * 64)()
+        n = self.world.lib.ztk_sim_networks(self.world._h, self.index, arr, 64)
+        return list(arr[:min(n, 64)]) if n > 0 else []
+
+    def network(self, nwid):
+        """This host's view of network nwid (net.Network), or None (not joined / not running)."""
+        raw = L.NetworkInfo()
+        rc = self.world.lib.ztk_sim_network(self.world._h, self.index, nwid, ctypes.byref(raw))
+        return N.Network(raw) if rc == 0 else None
+
+    def ips(self, nwid, family=None):
+        """Managed IP addresses on nwid (text, no prefix); [] without a config."""
+        n = self.network(nwid)
+        return n.ips(family) if n else []
+
+    def ip4(self, nwid):
+        ips = self.ips(nwid, 4)
+        return ips[0] if ips else None
+
+    def ip6(self, nwid):
+        ips = self.ips(nwid, 6)
+        return ips[0] if ips else None
+
+    def ping(self, ip):
+        """Sends one echo request now; returns a net.Ping (answered / rtt_ms later)."""
+        pid = _check("ping", self.world.lib.ztk_sim_ping(self.world._h, self.index, ip.encode()),
+                     "%s -> %s" % (self.name, ip))
+        return N.Ping(self.world, pid, self, ip)
+
+    def multicast(self, nwid, mac, adi=0, on=True):
+        _check("multicast", self.world.lib.ztk_sim_multicast(self.world._h, self.index, nwid, mac, adi, on))
+
+    def frame_send(self, nwid, dst_mac, ethertype, data):
+        data = bytes(data)
+        return _check("frame_send", self.world.lib.ztk_sim_frame_send(
+            self.world._h, self.index, nwid, dst_mac, ethertype, data, len(data)), self.name)
+
+    def net_counters(self, nwid):
+        c = L.NetCounters()
+        rc = self.world.lib.ztk_sim_net_counters_get(self.world._h, self.index, nwid, ctypes.byref(c))
+        return c if rc == 0 else L.NetCounters()
+
+    # ---- sockets (stack hosts) ----
+    def tcp_listen(self, port, addr="0.0.0.0", mode="manual"):
+        sid = _check("tcp_listen", self.world.lib.ztk_sim_tcp_listen(
+            self.world._h, self.index, addr.encode(), port, N.MODES[mode]), "%s %s:%d" % (self.name, addr, port))
+        return N.Socket(self, sid, "tcp")
+
+    def tcp_connect(self, ip, port, mode="manual"):
+        sid = _check("tcp_connect", self.world.lib.ztk_sim_tcp_connect(
+            self.world._h, self.index, ip.encode(), port, N.MODES[mode]), "%s -> %s:%d" % (self.name, ip, port))
+        return N.Socket(self, sid, "tcp")
+
+    def udp_bind(self, port=0, addr="0.0.0.0", mode="manual"):
+        sid = _check("udp_bind", self.world.lib.ztk_sim_udp_bind(
+            self.world._h, self.index, addr.encode(), port, N.MODES[mode]), "%s %s:%d" % (self.name, addr, port))
+        return N.Socket(self, sid, "udp")
 
     # ---- status ----
     def info(self):
@@ -110,6 +179,10 @@ class Host:
     @property
     def address(self):
         return "%010x" % self.info().address
+
+    @property
+    def stack(self):
+        return self.info().stack
 
     @property
     def ip(self):
@@ -270,7 +343,8 @@ class World:
 
     # ---- hosts ----
     def _add(self, role, name, site=None, attach=L.CORE, access=None, clock_offset_ms=0,
-             drift_ppb=0, identity=-1, address_of=-1, inbox=0):
+             drift_ppb=0, identity=-1, address_of=-1, inbox=0, controller=False, stack=False,
+             responder=None, udp_echo_port=7, networks=()):
         o = L.HostOpts()
         self.lib.ztk_sim_host_opts_init(ctypes.byref(o))
         o.role, o.attach = role, attach
@@ -279,11 +353,20 @@ class World:
         o.access = ctypes.pointer(lp) if lp is not None else None
         o.clock_offset_ms, o.clock_drift_ppb = clock_offset_ms, drift_ppb
         o.identity, o.address_of, o.inbox = identity, address_of, inbox
-        name = name or ("r%d" % len(self.hosts) if role else "h%d" % len(self.hosts))
+        o.controller, o.stack = controller, stack
+        o.responder = L.AUTO if responder is None else int(bool(responder))
+        o.udp_echo_port = udp_echo_port
+        nets = (ctypes.c_uint64 * max(len(networks), 1))(*networks)
+        o.networks, o.network_count = nets, len(networks)
+        kind = {L.ROLE_ROOT: ("root", "r"), L.ROLE_CONTROLLER: ("controller", "c")}.get(role, ("member", "h"))
+        name = name or "%s%d" % (kind[1], len(self.hosts))
         if name in self.by_name:
             raise ValueError("host name %r is taken" % name)
-        i = _check("add_host", self.lib.ztk_sim_add_host(self._h, ctypes.byref(o)), name)
-        h = Host(self, i, name, "root" if role else "member")
+        detail = name
+        if stack:
+            detail += " (stack hosts: at most %d (host, network) pairs per process)" % 250
+        i = _check("add_host", self.lib.ztk_sim_add_host(self._h, ctypes.byref(o)), detail)
+        h = Host(self, i, name, kind[0])
         self.hosts.append(h)
         self.by_name[name] = h
         return h
@@ -293,6 +376,13 @@ class World:
 
     def add_member(self, name=None, **kw):
         return self._add(0, name, **kw)
+
+    def add_controller(self, name=None, **kw):
+        """A member running the embedded network controller."""
+        return self._add(L.ROLE_CONTROLLER, name, **kw)
+
+    def controllers(self):
+        return [h for h in self.hosts if h.role == "controller"]
 
     def star(self, n, prefix="m", **kw):
         """n members on the core router (a star around it)."""
@@ -306,6 +396,63 @@ class World:
 
     def members(self):
         return [h for h in self.hosts if h.role == "member"]
+
+    # ---- the controller ----
+    def api(self, ctl, method, path, body=None, ok=(200,)):
+        return N.api(self, ctl, method, path, body, ok)
+
+    def create_network(self, ctl, **kw):
+        """A network on controller ctl (net.network_body's keywords); returns its id."""
+        return N.create_network(self, ctl, **kw)
+
+    def authorize(self, ctl, nwid, *hosts, ips=None):
+        for h in hosts:
+            body = {"authorized": True}
+            if ips is not None:
+                body["ipAssignments"] = list(ips)
+            N.api(self, ctl, "POST", N.member_path(nwid, h), body)
+
+    def deauthorize(self, ctl, nwid, *hosts):
+        for h in hosts:
+            N.api(self, ctl, "POST", N.member_path(nwid, h), {"authorized": False})
+
+    def member(self, ctl, nwid, host):
+        return N.api(self, ctl, "GET", N.member_path(nwid, host))
+
+    def delete_member(self, ctl, nwid, host):
+        return N.api(self, ctl, "DELETE", N.member_path(nwid, host))
+
+    def set_rules(self, ctl, nwid, rules):
+        return N.api(self, ctl, "POST", "/controller/network/%016x" % nwid, {"rules": rules})
+
+    def network_doc(self, ctl, nwid):
+        return N.api(self, ctl, "GET", "/controller/network/%016x" % nwid)
+
+    # ---- frames between nodes and interfaces ----
+    def frame_log(self, max_frames=65536):
+        _check("frame_log", self.lib.ztk_sim_frame_log(self._h, max_frames))
+        self.frame_history = []
+
+    def frames(self):
+        """Every logged frame so far (drained into world.frame_history): Frame structs."""
+        hist = getattr(self, "frame_history", [])
+        arr, lost = (L.Frame * 1024)(), ctypes.c_uint64()
+        while True:
+            n = _check("frames", self.lib.ztk_sim_frames(self._h, arr, 1024, ctypes.byref(lost)))
+            hist.extend(L.Frame.from_buffer_copy(arr[i]) for i in range(n))
+            if n < 1024:
+                break
+        self.frame_history = hist
+        return hist
+
+    def pcap_network(self, path, nwid, host=None):
+        _check("pcap_network", self.lib.ztk_sim_pcap_network(
+            self._h, str(path).encode(), host.index if host else L.NONE, nwid), str(path))
+
+    def halt(self):
+        """Stops every node (no trace), keeps the world readable; gives lwIP back."""
+        if self._h:
+            self.lib.ztk_sim_halt(self._h)
 
     def start(self):
         _check("start", self.lib.ztk_sim_start(self._h))
@@ -378,6 +525,9 @@ class World:
         elif k == "link":
             _check("link_set", lib.ztk_sim_link_set(h, at, hosts[0].info().link, -1,
                                                     _ptr(link_params(fault.arg))))
+        elif k in ("join", "leave"):
+            fn = lib.ztk_sim_join if k == "join" else lib.ztk_sim_leave
+            _check(k, fn(h, at, hosts[0].index, fault.arg), "%s %016x" % (hosts[0].name, fault.arg))
         else:
             _check(k, lib.ztk_sim_link_up(h, at, hosts[0].info().link, k == "linkup"))
         self.fault_log.append(fault)

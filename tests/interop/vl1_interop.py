@@ -41,38 +41,15 @@ def check(ok, label, detail=""):
 
 
 def zt_home(base, name, planet, identity=None):
-    """A zerotier-one home: our planet, an optional identity, a local.conf for a quiet lab."""
-    home = os.path.join(base, name)
-    os.makedirs(home)
-    shutil.copy(planet, os.path.join(home, "planet"))
-    if identity:
-        secret, public = identity
-        ztnet.home_with_identity(home, secret)
-        with open(os.path.join(home, "identity.public"), "w") as f:
-            f.write(public)
-    settings = {"primaryPort": PORT, "allowSecondaryPort": False, "portMappingEnabled": False,
-                "allowTcpFallbackRelay": False, "softwareUpdate": "disable"}
-    with open(os.path.join(home, "local.conf"), "w") as f:
-        json.dump({"settings": settings}, f)
-    return home
+    return ztnet.zt_home(base, name, planet, identity, PORT)
 
 
 def zt_cli(lab, ns, home, *args):
-    """zerotier-cli (zerotier-one -q) inside a namespace; returns (rc, stdout)."""
-    rc, out, err = lab.ns_run(ns, [ZT1, "-q", "-D" + home, "-p%d" % PORT, *args], timeout=30, check=False)
-    return rc, out + err
+    return ztnet.zt_cli(lab, ZT1, ns, home, *args, port=PORT)
 
 
 def wait_zt_online(lab, ns, home, proc):
-    deadline = time.monotonic() + ONLINE_TIMEOUT
-    out = ""
-    while time.monotonic() < deadline and proc.p.poll() is None:
-        rc, out = zt_cli(lab, ns, home, "info")
-        if rc == 0 and " ONLINE" in out:
-            return out.split()[2]
-        time.sleep(0.5)
-    print(out + proc.text())
-    return None
+    return ztnet.wait_zt_online(lab, ZT1, ns, home, proc, ONLINE_TIMEOUT, PORT)
 
 
 def zt_metric(lab, ns, home, packet_type, direction):

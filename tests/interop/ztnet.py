@@ -7,10 +7,13 @@
   between one namespace per node, each node in its own /24 (10.250.<n>.0/24, the node at .2,
   the hub at .1) because ZeroTier rate-limits new identities per source /24. Everything is
   removed on exit, whatever happened. Needs root (CAP_NET_ADMIN); no traffic leaves the
-  namespaces (the hub has no link to the host).
+  namespaces (the hub has no link to the host). Inside a namespace: a node's local HTTP API
+  (Lab.http) and ICMP echo from the namespace's kernel stack (Lab.ping).
+- Real zerotier-one nodes: a quiet home (zt_home), zerotier-cli (zt_cli), waiting until ONLINE.
 
 Every wait is bounded; processes are only ever signalled by the PIDs this module started."""
 import atexit
+import sys
 import json
 import os
 import queue
@@ -283,3 +286,122 @@ class Lab:
                     pass
             run(["ip", "netns", "del", ns], timeout=20)
         self._created = []
+
+
+# ---- inside a namespace: HTTP to a local API, ICMP echo ----
+
+_HTTP_SCRIPT = r"""
+import http.client, json, sys
+port, token_file, method, path, body = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5]
+token = open(token_file).read().strip()
+c = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
+c.request(method, path, body=body or None, headers={"X-ZT1-Auth": token})
+r = c.getresponse()
+print(json.dumps({"status": r.status, "body": r.read().decode()}))
+"""
+
+# Echo requests from the namespace's own kernel stack (raw ICMP sockets), so the packets take
+# the kernel's routes and neighbour discovery, like ping(8): prints "<replies> <rtt ms>...".
+_PING_SCRIPT = r"""
+import os, select, socket, struct, sys, time
+addr, count, wait = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
+v6 = ":" in addr
+def csum(b):
+    b += b"\0" * (len(b) % 2)
+    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
+    s = (s >> 16) + (s & 0xffff)
+    s += s >> 16
+    return ~s & 0xffff
+s = socket.socket(socket.AF_INET6 if v6 else socket.AF_INET, socket.SOCK_RAW,
+                  socket.IPPROTO_ICMPV6 if v6 else socket.IPPROTO_ICMP)
+ident, got, rtts = os.getpid() & 0xffff, 0, []
+for seq in range(1, count + 1):
+    payload = b"ztkit-ping-%04d" % seq + bytes(40)
+    head = struct.pack("!BBHHH", 128 if v6 else 8, 0, 0, ident, seq)
+    if not v6:
+        head = struct.pack("!BBHHH", 8, 0, csum(head + payload), ident, seq)
+    sent = time.monotonic()
+    s.sendto(head + payload, (addr, 0))
+    while time.monotonic() - sent < wait:
+        r, _, _ = select.select([s], [], [], wait - (time.monotonic() - sent))
+        if not r:
+            break
+        data, src = s.recvfrom(2048)
+        if not v6:
+            data = data[(data[0] & 15) * 4:]
+        if len(data) >= 8 and data[0] == (129 if v6 else 0) and struct.unpack("!HH", data[4:8]) == (ident, seq) \
+                and data[8:] == payload:
+            got += 1
+            rtts.append("%.2f" % ((time.monotonic() - sent) * 1000))
+            break
+    time.sleep(0.2)
+print(got, " ".join(rtts))
+"""
+
+
+def _lab_http(self, ns, port, token_file, method, path, body=None):
+    """A request to the local API on 127.0.0.1:port inside namespace ns, with the token read
+    from token_file; returns (status, parsed JSON body or the text)."""
+    rc, out, err = self.ns_run(ns, [sys.executable, "-c", _HTTP_SCRIPT, str(port), token_file, method, path,
+                                    json.dumps(body) if body is not None else ""], timeout=60, check=False)
+    if rc:
+        raise RuntimeError("%s: %s %s: %s" % (ns, method, path, err.strip() or out))
+    doc = json.loads(out)
+    try:
+        return doc["status"], json.loads(doc["body"])
+    except ValueError:
+        return doc["status"], doc["body"]
+
+
+def _lab_ping(self, ns, addr, count=3, wait=2.0):
+    """ICMP echo from namespace ns to addr; returns (replies, [rtt ms strings])."""
+    rc, out, err = self.ns_run(ns, [sys.executable, "-c", _PING_SCRIPT, addr, str(count), str(wait)],
+                               timeout=count * (wait + 1) + 30, check=False)
+    if rc:
+        return 0, [err.strip()]
+    fields = out.split()
+    return int(fields[0]), fields[1:]
+
+
+Lab.http = _lab_http
+Lab.ping = _lab_ping
+
+
+# ---- real zerotier-one nodes ----
+
+def zt_home(base, name, planet, identity=None, port=9993):
+    """A zerotier-one home: our planet, an optional identity (secret, public), and a local.conf
+    for a quiet lab (no secondary port, no port mapping, no TCP relay, no updates)."""
+    import shutil
+    home = os.path.join(base, name)
+    os.makedirs(home)
+    shutil.copy(planet, os.path.join(home, "planet"))
+    if identity:
+        secret, public = identity
+        home_with_identity(home, secret)
+        with open(os.path.join(home, "identity.public"), "w") as f:
+            f.write(public)
+    settings = {"primaryPort": port, "allowSecondaryPort": False, "portMappingEnabled": False,
+                "allowTcpFallbackRelay": False, "softwareUpdate": "disable"}
+    with open(os.path.join(home, "local.conf"), "w") as f:
+        json.dump({"settings": settings}, f)
+    return home
+
+
+def zt_cli(lab, zt1, ns, home, *args, port=9993):
+    """zerotier-cli (zerotier-one -q) inside a namespace; returns (rc, stdout + stderr)."""
+    rc, out, err = lab.ns_run(ns, [zt1, "-q", "-D" + home, "-p%d" % port, *args], timeout=30, check=False)
+    return rc, out + err
+
+
+def wait_zt_online(lab, zt1, ns, home, proc, timeout=60, port=9993):
+    """Waits until `zerotier-cli info` says ONLINE; returns the node's address or None."""
+    deadline = time.monotonic() + timeout
+    out = ""
+    while time.monotonic() < deadline and proc.p.poll() is None:
+        rc, out = zt_cli(lab, zt1, ns, home, "info", port=port)
+        if rc == 0 and " ONLINE" in out:
+            return out.split()[2]
+        time.sleep(0.5)
+    print(out + proc.text())
+    return None

@@ -21,6 +21,7 @@
 #include "runtime/service.h"
 #include "runtime/state_dir.h"
 #include "runtime/state_mem.h"
+#include "tests/support/svcnet.h"
 #include "tests/support/testnet.h"
 #include "tests/support/tmpdir.h"
 
@@ -86,18 +87,11 @@ static bool find_event(sink *k, ztk_event_type type, const char *payload, rec *o
   return found;
 }
 
-static int64_t mono_ms(void)
-{
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static bool wait_event(sink *k, ztk_event_type type, const char *payload, rec *out, int ms)
 {
-  int64_t end = mono_ms() + ms;
+  int64_t end = sn_mono_ms() + ms;
   while (!find_event(k, type, payload, out)) {
-    if (mono_ms() > end)
+    if (sn_mono_ms() > end)
       return false;
     usleep(10000);
   }
@@ -109,49 +103,6 @@ static bool wait_event(sink *k, ztk_event_type type, const char *payload, rec *o
 static uint8_t planet[ZTK_WORLD_MAX_LEN];
 static size_t planet_len;
 static int root_port;
-
-/* A port free for UDP on 0.0.0.0 and [::] (the service binds both). */
-static int free_udp_port(void)
-{
-  for (int tries = 0; tries < 50; tries++) {
-    struct sockaddr_in a4 = {.sin_family = AF_INET};
-    struct sockaddr_in6 a6 = {.sin6_family = AF_INET6, .sin6_addr = IN6ADDR_ANY_INIT};
-    socklen_t len = sizeof a4;
-    int one = 1, s4 = socket(AF_INET, SOCK_DGRAM, 0), s6 = socket(AF_INET6, SOCK_DGRAM, 0);
-    assert_true(s4 >= 0 && s6 >= 0);
-    assert_int_equal(bind(s4, (struct sockaddr *)&a4, sizeof a4), 0);
-    assert_int_equal(getsockname(s4, (struct sockaddr *)&a4, &len), 0);
-    setsockopt(s6, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
-    a6.sin6_port = a4.sin_port;
-    bool ok = bind(s6, (struct sockaddr *)&a6, sizeof a6) == 0;
-    close(s4);
-    close(s6);
-    if (ok)
-      return ntohs(a4.sin_port);
-  }
-  fail_msg("no free UDP port");
-  return -1;
-}
-
-static void build_planet(uint64_t id, const ztk_identity *root, int port, uint8_t *out,
-                         size_t *len)
-{
-  ztk_world w;
-  ztk_identity signer;
-  ztk_inaddr ep;
-  memset(&signer, 0, sizeof signer);
-  tv_random(NULL, signer.priv, sizeof signer.priv);
-  signer.has_private = true;
-  ztk_world_key_public(signer.pub, signer.priv);
-  ztk_world_init(&w, ZTK_WORLD_PLANET, id, 1700000000000ull, signer.pub);
-  assert_int_equal(ztk_world_add_root(&w, root), 0);
-  ztk_inaddr_v4(&ep, 0x7f000001, (uint16_t)port);
-  assert_int_equal(ztk_world_add_endpoint(&w, 0, &ep), 0);
-  assert_int_equal(ztk_world_sign(&w, &signer), 0);
-  ztk_wr wr = ztk_wr_make(out, ZTK_WORLD_MAX_LEN);
-  assert_int_equal(ztk_world_write(&wr, &w), 0);
-  *len = wr.len;
-}
 
 /* ---- services ---- */
 
@@ -182,8 +133,8 @@ static int setup_net(void **state)
     pthread_mutex_init(&sinks[i].m, NULL);
   }
   planet_len = 0;
-  root_port = free_udp_port();
-  build_planet(0xdec0de01, &ids[ROOT], root_port, planet, &planet_len);
+  root_port = sn_free_udp_port();
+  sn_build_planet(0xdec0de01, &ids[ROOT], root_port, planet, &planet_len);
   return 0;
 }
 
@@ -214,9 +165,9 @@ static ztk_address address_of(ztk_service *s)
 
 static bool wait_direct(ztk_service *s, ztk_address peer, int ms)
 {
-  int64_t end = mono_ms() + ms;
+  int64_t end = sn_mono_ms() + ms;
   ztk_peer_info pi;
-  while (mono_ms() < end) {
+  while (sn_mono_ms() < end) {
     if (ztk_service_peer(s, peer, &pi) == 0 && pi.direct)
       return true;
     usleep(20000);
@@ -400,7 +351,7 @@ static void test_home_directory(void **state)
   tn_identity(6, &moon_root);
   uint8_t other[ZTK_WORLD_MAX_LEN], moon[ZTK_WORLD_MAX_LEN];
   size_t other_len, moon_len;
-  build_planet(0xdec0de77, &ids[ROOT], root_port, other, &other_len);
+  sn_build_planet(0xdec0de77, &ids[ROOT], root_port, other, &other_len);
   td_write(home, "planet", other, other_len);
   ztk_world w;
   assert_true(ztk_world_parse(&w, other, other_len) > 0);

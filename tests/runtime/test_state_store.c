@@ -108,9 +108,9 @@ static void test_dir_contract(void **state)
   check_contract(s);
   assert_true(exists("peers.d/bbbbbbbbbb.peer"));
   assert_false(exists("peers.d/0aaaaaaaaa.peer"));
-  assert_true(exists("controller.d/network/1122334455000001.json"));
-  assert_true(exists("controller.d/network/1122334455000001/member/abcdef0123.json"));
-  assert_int_equal(mode_of("controller.d/network/1122334455000001.json"), 0600);
+  assert_true(exists("controller.d/network/1122334455000001.ztkc"));
+  assert_true(exists("controller.d/network/1122334455000001/member/abcdef0123.ztkc"));
+  assert_int_equal(mode_of("controller.d/network/1122334455000001.ztkc"), 0600);
   assert_int_equal(mode_of("peers.d/bbbbbbbbbb.peer"), 0644);
   ztk_state_store_free(s);
 }
@@ -133,6 +133,30 @@ static void test_dir_layout_and_modes(void **state)
   assert_int_equal(mode_of("planet"), 0644);
   assert_true(exists("moons.d/000000b1be945578.moon"));
   assert_true(exists("networks.d/8056c2e21c000001.conf"));
+  /* the node's joined list, the host's network settings, the controller's indexes */
+  const uint64_t ctl_list[2] = {0, 0}, members[2] = {nw[0], UINT64_MAX}, member[2] = {nw[0], 0x1234};
+  assert_int_equal(ztk_state_store_put(s, ZTK_STATE_NETWORK_CONFIG, zero, "list", 4), 0);
+  assert_int_equal(ztk_state_store_put(s, ZTK_STATE_NETWORK_SETTINGS, nw, "allowDNS=0\n", 11), 0);
+  assert_int_equal(ztk_state_store_put(s, ZTK_STATE_CONTROLLER, ctl_list, "n", 1), 0);
+  assert_int_equal(ztk_state_store_put(s, ZTK_STATE_CONTROLLER, members, "m", 1), 0);
+  assert_int_equal(ztk_state_store_put(s, ZTK_STATE_CONTROLLER, member, "x", 1), 0);
+  assert_true(exists("networks.d/joined.list"));
+  assert_true(exists("networks.d/8056c2e21c000001.local.conf"));
+  assert_true(exists("controller.d/networks.ztkc"));
+  assert_true(exists("controller.d/network/8056c2e21c000001/members.ztkc"));
+  assert_true(exists("controller.d/network/8056c2e21c000001/member/0000001234.ztkc"));
+  uint64_t listed[4];
+  assert_int_equal(ztk_state_store_list(s, ZTK_STATE_NETWORK_CONFIG, listed, 4), 1);
+  assert_true(listed[0] == nw[0]); /* neither the joined list nor the settings */
+  assert_int_equal(ztk_state_store_list(s, ZTK_STATE_NETWORK_SETTINGS, listed, 4), 1);
+  assert_true(listed[0] == nw[0]);
+  /* deleting a network's last records removes its emptied directories */
+  assert_int_equal(ztk_state_store_put(s, ZTK_STATE_CONTROLLER, member, NULL, 0), 0);
+  assert_false(exists("controller.d/network/8056c2e21c000001/member"));
+  assert_true(exists("controller.d/network/8056c2e21c000001/members.ztkc"));
+  assert_int_equal(ztk_state_store_put(s, ZTK_STATE_CONTROLLER, members, NULL, 0), 0);
+  assert_false(exists("controller.d/network/8056c2e21c000001"));
+  assert_true(exists("controller.d/networks.ztkc"));
   assert_int_equal(ztk_state_dir_path(s, ZTK_STATE_MOON, moon, p, sizeof p), 0);
   assert_true(strstr(p, "/moons.d/000000b1be945578.moon") != NULL);
   assert_int_equal(ztk_state_dir_path(s, ZTK_STATE_MOON, moon, p, 8), ZTK_ENOSPACE);

@@ -217,6 +217,8 @@ int tn_setup(testnet *tn, const int *identity_idx, int n, int nroots)
     assert_int_equal(ztk_world_add_endpoint(&w, (unsigned)r, &tn->h[i].addr), 0);
   }
   assert_int_equal(ztk_world_sign(&w, &signer), 0);
+  tn->planet_signer = signer;
+  tn->planet_world = w;
   ztk_wr wr = ztk_wr_make(tn->planet, sizeof tn->planet);
   assert_int_equal(ztk_world_write(&wr, &w), 0);
   tn->planet_len = wr.len;
@@ -229,8 +231,8 @@ void tn_start(testnet *tn, int i)
   ztk_node_config cfg;
   ztk_node_config_init(&cfg);
   cfg.identity = &h->id;
-  cfg.planet = tn->planet;
-  cfg.planet_len = tn->planet_len;
+  cfg.planet = h->planet ? h->planet : tn->planet;
+  cfg.planet_len = h->planet ? h->planet_len : tn->planet_len;
   cfg.trace = tn->trace;
   assert_int_equal(ztk_node_new(&h->node, &cfg, &callbacks, h, tn->now), 0);
   h->up = true;

@@ -45,6 +45,8 @@ typedef struct tn_host {
   tn_state state[TN_MAX_STATE];
   int nstate;
   tf_log frames;                 /* frames the node handed to this host */
+  const uint8_t *planet;         /* overrides the network's planet when set */
+  size_t planet_len;
   bool controller;               /* host runs the embedded controller */
   bool stack;                    /* host has an lwIP stack on its networks (vnic) */
   struct ztk_stack_host *sh;
@@ -66,6 +68,8 @@ typedef struct testnet {
   size_t planet_len;
   tn_wire_hook hook;
   bool trace;
+  ztk_identity planet_signer;    /* key pair the planet is signed with */
+  ztk_world planet_world;
 } testnet;
 
 void tn_init(testnet *tn, uint64_t seed);

@@ -11,6 +11,7 @@
 #include "core/util/inaddr.h"
 #include "core/world/world.h"
 #include "runtime/files.h"
+#include "runtime/httpd.h"
 
 /* ---- signals ---- */
 
@@ -230,6 +231,22 @@ static int load_planet(node_cli *cli, uint8_t **data, size_t *len)
   return CLI_OK;
 }
 
+static int start_api(node_cli *cli)
+{
+  char err[512];
+  ztk_httpd_config hc = {0, NULL, cli->controller};
+  int rc = ztk_httpd_start(&cli->api, cli->svc, &hc, err, sizeof err);
+  if (rc && cli->api_required) {
+    fprintf(stderr, "%s: %s\n", cli->prog, err[0] ? err : ztk_strerror(rc));
+    cli_stop(cli);
+    return CLI_ERROR;
+  }
+  if (rc)
+    fprintf(stderr, "%s: warning: the local API is not served: %s\n", cli->prog,
+            err[0] ? err : ztk_strerror(rc));
+  return CLI_OK;
+}
+
 int cli_start(node_cli *cli, bool force_upstream)
 {
   ztk_service_config cfg;
@@ -262,7 +279,7 @@ int cli_start(node_cli *cli, bool force_upstream)
   ztk_service_error(cli->svc, err, sizeof err);
   if (err[0])
     fprintf(stderr, "%s: warning: %s\n", cli->prog, err);
-  return CLI_OK;
+  return start_api(cli);
 }
 
 int cli_start_as(node_cli *cli, bool force_upstream,
@@ -281,6 +298,8 @@ int cli_start_as(node_cli *cli, bool force_upstream,
 
 void cli_stop(node_cli *cli)
 {
+  ztk_httpd_stop(cli->api);
+  cli->api = NULL;
   ztk_service_free(cli->svc); /* stops first: the last events are delivered */
   cli->svc = NULL;
 }

@@ -22,7 +22,13 @@ typedef struct node_cli {
   const char *planet_file;
   int port;
   bool json, allow_loopback, trace;
+  bool port_set; /* --port was given */
   ztk_service *svc;
+  /* The local HTTP API (runtime/httpd.h), served by every running node from cli_start on. */
+  struct ztk_httpd *api;
+  /* Set by a command before cli_start: enable the embedded controller; fail to start
+   * (CLI_ERROR) when the API cannot be served, instead of a warning. */
+  bool controller, api_required;
   /* Set by a command before cli_start: its event handler (on the callback thread). */
   void (*on_event)(struct node_cli *cli, const ztk_event *ev);
   void *cmd; /* the command's own state */
@@ -37,6 +43,7 @@ typedef struct node_command {
 
 /* Tables (terminated by a zeroed entry). */
 extern const node_command node_vl1_commands[];
+extern const node_command node_vl2_commands[];
 
 /* Blocks SIGINT/SIGTERM in every thread (call first): cli_sleep() receives them. */
 void cli_signals_init(void);
@@ -44,8 +51,9 @@ void cli_signals_init(void);
 /* Sleeps up to ms; returns true if SIGINT or SIGTERM arrived (then keeps returning true). */
 bool cli_sleep(int ms);
 
-/* Creates and starts the service from the global options. Prints the reason and returns
- * CLI_ERROR on failure, CLI_OK otherwise. */
+/* Creates and starts the service from the global options, then serves the local API on
+ * 127.0.0.1/::1 at the UDP port (a warning if it cannot, unless cli->api_required). Prints
+ * the reason and returns CLI_ERROR on failure, CLI_OK otherwise. */
 int cli_start(node_cli *cli, bool force_upstream);
 
 /* cli_start with an event handler and its state, then the node's status and address text. */
@@ -53,7 +61,7 @@ int cli_start_as(node_cli *cli, bool force_upstream,
                  void (*on_event)(node_cli *cli, const ztk_event *ev), void *cmd,
                  ztk_node_status *st, char addr[11]);
 
-/* Stops and frees the service (if started). */
+/* Stops the API and frees the service (if started). */
 void cli_stop(node_cli *cli);
 
 /* Waits up to timeout_ms for the node to be online. Returns 1 online, 0 timed out, -1 signal. */
