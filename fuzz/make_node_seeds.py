@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
-"""Writes the hand-made seeds of the node fuzz targets (packet, vl2_frames, twonode) and of
-vl2wire.
+"""Writes the hand-made seeds of the node fuzz targets (packet, vl2_frames, twonode, sockets)
+and of vl2wire.
 
     python3 fuzz/make_node_seeds.py
 
-Each seed is a short program in the target's input language (fuzz/support/fzops.c and
-fuzz/fuzz_twonode.c describe the operations); the campaign grows the corpora from them. Writes
-fuzz/corpus/{packet,vl2_frames,twonode,vl2wire}/seed-* and removes stale seed-* files there; other files
-(inputs found by fuzzing, regression inputs) are left alone. Python standard library only.
+Each seed is a short program in the target's input language (fuzz/support/fzops.c,
+fuzz/fuzz_twonode.c and fuzz/fuzz_sockets.c describe the operations); the campaign grows the
+corpora from them. Writes fuzz/corpus/{packet,vl2_frames,twonode,sockets,vl2wire}/seed-* and
+removes stale seed-* files there; other files (inputs found by fuzzing, regression inputs) are
+left alone. Python standard library only.
 """
 import os
 import struct
@@ -341,6 +342,49 @@ def vl2wire_seeds():
     return s
 
 
+# fuzz_sockets.c: op numbers; members A=0 B=1; addresses; ports; socket modes
+(S_LISTEN, S_CONNECT, S_ACCEPT, S_STREAM, S_SEND, S_RECV, S_BIND, S_SENDTO, S_RECVFROM, S_CLOSE,
+ S_CLOCK, S_JOIN, S_CRASH, S_PING) = range(14)
+SA, SB = 0, 1
+ANY4, ANY6, OWN4, OWN6, OTHER4, OTHER6, NOBODY = range(7)
+P4000, P4001, P7, P0 = range(4)
+MANUAL, SINK, ECHO = range(3)
+
+
+def s_open(op, who, addr, port, mode):
+    return u8(op) + u8(who) + u8(addr) + u8(port) + u8(mode)
+
+
+def s_clock(ms):
+    return u8(S_CLOCK) + u16(ms)
+
+
+def sockets_seeds():
+    tcp = (s_open(S_LISTEN, SB, ANY4, P4000, SINK) + s_open(S_CONNECT, SA, OTHER4, P4000, MANUAL) +
+           s_clock(2000))
+    udp = (s_open(S_BIND, SB, ANY6, P4001, ECHO) + s_open(S_BIND, SA, ANY6, P4000, MANUAL) +
+           u8(S_SENDTO) + u8(1) + u8(20) + u8(SA) + u8(OTHER6) + u8(P4001) + s_clock(1000) +
+           u8(S_RECVFROM) + u8(1) + u8(64))
+    return {
+        "empty": b"",
+        "tcp-stream": tcp + u8(S_STREAM) + u8(1) + u8(200) + u8(1) + s_clock(5000),
+        "tcp-manual": s_open(S_LISTEN, SB, OWN6, P4001, MANUAL) +
+        s_open(S_CONNECT, SA, OTHER6, P4001, MANUAL) + s_clock(2000) + u8(S_ACCEPT) + u8(0) +
+        u8(0) + u8(S_SEND) + u8(1) + u8(100) + s_clock(500) + u8(S_RECV) + u8(2) + u8(255) +
+        u8(S_CLOSE) + u8(1) + u8(0) + s_clock(3000),
+        "udp-echo": udp,
+        "crash-mid-stream": tcp + u8(S_STREAM) + u8(1) + u8(255) + u8(0) + s_clock(300) +
+        u8(S_CRASH) + u8(SB) + s_clock(5000) + u8(S_CRASH) + u8(SB) + s_clock(10000),
+        "leave-mid-stream": tcp + u8(S_STREAM) + u8(1) + u8(255) + u8(1) + s_clock(200) +
+        u8(S_JOIN) + u8(SA) + s_clock(3000) + u8(S_JOIN) + u8(SA) + s_clock(10000),
+        "ping": u8(S_PING) + u8(SA) + u8(OTHER4) + u8(S_PING) + u8(SB) + u8(OTHER6) +
+        u8(S_PING) + u8(SA) + u8(NOBODY) + s_clock(2000),
+        "bad-calls": s_open(S_LISTEN, SA, NOBODY, P0, SINK) + s_open(S_BIND, SA, OWN4, P7, ECHO) +
+        s_open(S_BIND, SA, OWN4, P7, ECHO) + u8(S_SEND) + u8(9) + u8(3) + u8(S_CLOSE) + u8(0) +
+        u8(S_CLOSE) + u8(0) + u8(S_RECV) + u8(0) + u8(1),
+    }
+
+
 def write(name, seeds):
     d = os.path.join(CORPUS, name)
     os.makedirs(d, exist_ok=True)
@@ -357,6 +401,7 @@ def main():
     write("vl2_frames", frames_seeds())
     write("vl2wire", vl2wire_seeds())
     write("twonode", twonode_seeds())
+    write("sockets", sockets_seeds())
 
 
 if __name__ == "__main__":
