@@ -9,8 +9,9 @@
 #   scripts/fuzz.sh --jobs 2 packet twonode   two targets at a time, only these
 #
 # Options: --time N (seconds per target), --jobs N (targets run at once; default 1),
-# --grow (merge new coverage into fuzz/corpus), --build DIR (default build-fuzz),
-# --no-replay, --no-build; trailing names pick targets (default: every fuzz/fuzz_<name>.c).
+# --grow (merge new coverage into fuzz/corpus), --build DIR (default build-fuzz), --seed N
+# (libFuzzer's -seed, for a reproducible smoke), --no-replay, --no-build; trailing names pick
+# targets (default: every fuzz/fuzz_<name>.c).
 # Without --grow new inputs go to <build>/fuzz-runs/<name>/ and the source tree is untouched.
 # A crash, leak, timeout or OOM leaves its input in <build>/fuzz-runs/<name>/ and fails the
 # run; the canary target must crash (it proves crashes are caught). Exit 0 only if all passed.
@@ -20,7 +21,7 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 
-secs=15 jobs=1 grow=0 replay=1 build=1 bdir=build-fuzz
+secs=15 jobs=1 grow=0 replay=1 build=1 bdir=build-fuzz seed=
 names=()
 while [ $# -gt 0 ]; do
   case $1 in
@@ -28,9 +29,10 @@ while [ $# -gt 0 ]; do
   --jobs) jobs=$2; shift ;;
   --grow) grow=1 ;;
   --build) bdir=$2; shift ;;
+  --seed) seed=$2; shift ;;
   --no-replay) replay=0 ;;
   --no-build) build=0 ;;
-  -h | --help) sed -n '2,19p' "$0"; exit 0 ;;
+  -h | --help) sed -n '2,20p' "$0"; exit 0 ;;
   -*) echo "fuzz.sh: unknown option $1" >&2; exit 2 ;;
   *) names+=("$1") ;;
   esac
@@ -80,6 +82,7 @@ run_one() {
   local args=(-max_total_time="$secs" -print_final_stats=1 -timeout=30 -rss_limit_mb=2560
               -artifact_prefix="$out/" -close_fd_mask=1)
   [ -s "$dict" ] && args+=(-dict="$dict")
+  [ -n "$seed" ] && args+=(-seed="$seed")
   local t0 rc=0 status
   t0=$(date +%s)
   "$bdir/fuzz/fuzz_$n" "${args[@]}" "$out/new" "$corpus" >"$out/log" 2>&1 || rc=$?
