@@ -340,20 +340,6 @@ static void run_op(prog *p, uint8_t op)
 
 /* ---- setup and liveness ---- */
 
-static bool online(fw_world *w, void *arg)
-{
-  (void)arg;
-  for (int i = 0; i < w->n; i++) {
-    ztk_node_status st;
-    if (!w->h[i].node)
-      continue;
-    ztk_node_status_get(w->h[i].node, &st);
-    if (!st.online)
-      return false;
-  }
-  return true;
-}
-
 static void setup(prog *p, const uint8_t *data, size_t size)
 {
   memset(&p->m, 0, sizeof p->m);
@@ -372,7 +358,7 @@ static void setup(prog *p, const uint8_t *data, size_t size)
   network_doc(p, 1, 0, true);
   authorize(p, A, 0, true);
   authorize(p, B, 0, true);
-  FW_CHECK(fw_run_until(&p->w, online, NULL, 30000));
+  FW_CHECK(fw_run_until(&p->w, fw_all_online, NULL, 30000));
 }
 
 /* What a member's status on controller network k must be once things have settled: -1 when
@@ -406,7 +392,7 @@ static void liveness(prog *p)
     p->w.h[i].cut = false;
     FW_CHECK(fw_start(&p->w, i) == 0);
   }
-  FW_CHECK(fw_run_until(&p->w, online, NULL, 30000));
+  FW_CHECK(fw_run_until(&p->w, fw_all_online, NULL, 30000));
   for (int k = 0; k < NETS; k++)
     for (int who = A; who <= B && p->m.exists[k]; who++)
       authorize(p, who, k, p->m.auth[who][k]);

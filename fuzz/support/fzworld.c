@@ -372,6 +372,20 @@ void fw_run(fw_world *w, int64_t ms)
   }
 }
 
+bool fw_all_online(fw_world *w, void *arg)
+{
+  (void)arg;
+  for (int i = 0; i < w->n; i++) {
+    ztk_node_status st;
+    if (!w->h[i].node)
+      continue;
+    ztk_node_status_get(w->h[i].node, &st);
+    if (!st.online)
+      return false;
+  }
+  return true;
+}
+
 bool fw_run_until(fw_world *w, bool (*pred)(fw_world *, void *), void *arg, int64_t timeout_ms)
 {
   int64_t end = w->now + timeout_ms;
