@@ -119,13 +119,18 @@ def exchange(world, pairs, timeout_ms=30000, resend_ms=2000, type_id=0x10000):
 # ---- virtual networks ----------------------------------------------------------------------
 
 def joined(world, hosts, nwid, family=4):
-    """A predicate: every host has a config for nwid and an address of the family (None: any)."""
+    """A predicate: every host has a config for nwid and an address of the family (None: any).
+    Hosts already seen configured are looked at again only once all the others are (large
+    worlds poll this often)."""
+    pending = list(hosts)
+
+    def ok(h):
+        n = h.network(nwid)
+        return n and n.status == "OK" and n.ips(family)
+
     def pred():
-        for h in hosts:
-            n = h.network(nwid)
-            if not n or n.status != "OK" or not n.ips(family):
-                return False
-        return True
+        pending[:] = [h for h in pending if not ok(h)]
+        return not pending and all(ok(h) for h in hosts)
 
     def explain():
         bad = []

@@ -121,6 +121,16 @@ class Socket:
             return None
         return buf.raw[:_check("recvfrom", n)], frm.value.decode(), port.value
 
+    def datagrams(self, limit=4096):
+        """Every datagram waiting on a UDP socket now (data only), oldest first."""
+        out = []
+        while len(out) < limit:
+            d = self.recvfrom()
+            if not d:
+                break
+            out.append(d[0])
+        return out
+
     def stream(self, nbytes, close=True):
         """Sends nbytes of the world's pattern, then (close) FIN."""
         _check("tcp_stream", self.world.lib.ztk_sim_tcp_stream(self.world._h, self.id, nbytes, close))

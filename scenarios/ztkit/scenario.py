@@ -162,6 +162,26 @@ class Context:
         wait_online(w)
         return w, root, members
 
+    def network_opening(self, names=("a", "b"), stack=False, latency_ms=20, root_latency_ms=10,
+                        join=True, network=None, world=None, **world_kw):
+        """The common opening of network scenarios: a world, a root, a controller, named public
+        members (stack=True: lwIP stacks), all online; a network on the controller (network:
+        net.network_body keywords) with every member authorized and (join) joined and
+        configured. Returns (world, root, controller, members, nwid)."""
+        from ztkit.check import wait_joined, wait_online
+        w = world or self.world(**world_kw)
+        root = w.add_root("root", access={"latency_ms": root_latency_ms})
+        ctl = w.add_controller("ctl", access={"latency_ms": root_latency_ms})
+        members = [w.add_member(n, stack=stack, access={"latency_ms": latency_ms}) for n in names]
+        wait_online(w)
+        nwid = w.create_network(ctl, **(network or {}))
+        w.authorize(ctl, nwid, *members)
+        if join:
+            for m in members:
+                m.join(nwid)
+            wait_joined(w, members, nwid)
+        return w, root, ctl, members, nwid
+
     def log(self, text):
         self.notes.append(text)
         if self.worlds:
