@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
-"""Writes the hand-made seeds of the node fuzz targets (packet, vl2_frames, twonode).
+"""Writes the hand-made seeds of the node fuzz targets (packet, vl2_frames, twonode, sockets)
+and of vl2wire.
 
     python3 fuzz/make_node_seeds.py
 
-Each seed is a short program in the target's input language (fuzz/support/fzops.c and
-fuzz/fuzz_twonode.c describe the operations); the campaign grows the corpora from them. Writes
-fuzz/corpus/{packet,vl2_frames,twonode}/seed-* and removes stale seed-* files there; other files
-(inputs found by fuzzing, regression inputs) are left alone. Python standard library only.
+Each seed is a short program in the target's input language (fuzz/support/fzops.c,
+fuzz/fuzz_twonode.c and fuzz/fuzz_sockets.c describe the operations); the campaign grows the
+corpora from them. Writes fuzz/corpus/{packet,vl2_frames,twonode,sockets,vl2wire}/seed-* and
+removes stale seed-* files there; other files (inputs found by fuzzing, regression inputs) are
+left alone. Python standard library only.
 """
 import os
 import struct
@@ -257,6 +259,132 @@ def frames_seeds():
     return s
 
 
+# fuzz_twonode.c: op numbers, hosts, networks (NET1 private, NET2 public, missing, ad-hoc)
+T_JOIN, T_LEAVE, T_MSG, T_ECHO, T_FRAME, T_AUTH, T_NET, T_TIME, T_CRASH, T_RESTART, T_CUT, \
+    T_SUB, T_RESP = range(13)
+H_ROOT, H_CTL, H_A, H_B = range(4)
+N1, N2, N_MISSING, N_ADHOC = range(4)
+
+
+def t_time(ms):
+    return u8(T_TIME) + u16(ms if ms < 0x8000 else 0x8000 | (ms // 100))
+
+
+def t_join(who, net):
+    return u8(T_JOIN) + u8(who - H_A) + u8(net)
+
+
+def t_frame(who, net, kind):
+    return u8(T_FRAME) + u8(who - H_A) + u8(net) + u8(kind)
+
+
+def twonode_seeds():
+    both1 = t_join(H_A, N1) + t_join(H_B, N1) + t_time(8000)
+    s = {
+        "empty": b"",
+        "join-ping": both1 + t_frame(H_A, N1, 0) + t_time(2000) + t_frame(H_A, N1, 1) +
+        t_time(2000) + u8(T_ECHO) + u8(H_A) + u8(H_B) + u8(4),
+        "messages": u8(T_MSG) + u8(H_A) + u8(H_B) + u8(100) + u8(T_MSG) + u8(H_B) + u8(H_CTL) +
+        u8(255) + t_time(3000),
+        "deauthorize": both1 + u8(T_AUTH) + u8(1) + u8(N1) + u8(0) + t_time(70000),
+        "public": t_join(H_A, N2) + t_join(H_B, N2) + t_time(8000) + t_frame(H_B, N2, 3) +
+        t_time(1000),
+        "network-changes": both1 + u8(T_NET) + u8(0) + u8(0x10 | 8) + t_time(5000) + u8(T_NET) +
+        u8(0) + u8(3) + t_time(65000) + u8(T_NET) + u8(0) + u8(4 | 0x20) + t_time(5000),
+        "crash-controller": both1 + u8(T_CRASH) + u8(H_CTL) + t_time(20000) + u8(T_RESTART) +
+        u8(H_CTL) + t_time(61000),
+        "crash-member": both1 + u8(T_CRASH) + u8(H_B) + t_time(5000) + u8(T_RESTART) + u8(H_B) +
+        t_time(10000) + t_frame(H_A, N1, 1),
+        "cut-root": both1 + u8(T_CUT) + u8(H_ROOT) + t_time(0x8000 | 6000) + u8(T_CUT) +
+        u8(H_ROOT) + t_time(10000),
+        "odd-networks": t_join(H_A, N_MISSING) + t_join(H_A, N_ADHOC) + t_join(H_B, N_ADHOC) +
+        t_time(10000) + t_frame(H_A, N_ADHOC, 0) + u8(T_LEAVE) + u8(0) + u8(N_MISSING),
+        "multicast": both1 + u8(T_SUB) + u8(1) + u8(N1) + u8(0x81) + t_frame(H_A, N1, 2) +
+        u8(T_RESP) + u8(1) + u8(N1) + u8(0) + t_frame(H_A, N1, 0x42),
+    }
+    return s
+
+
+def corpus_com():
+    """A signed 7-qualifier COM (272 bytes) from fuzz/corpus/com."""
+    d = os.path.join(CORPUS, "com")
+    for f in sorted(os.listdir(d)):
+        with open(os.path.join(d, f), "rb") as fh:
+            b = fh.read()
+        if len(b) >= 272 and b[:3] == b"\x01\x00\x07":
+            return b[:272]
+    raise SystemExit("no COM seed in fuzz/corpus/com")
+
+
+def vl2wire_seeds():
+    """Selector byte (fuzz_vl2wire.c), then a payload of that codec."""
+    com = corpus_com()
+    nwid = u64(0x4B5AAF45570000F1)
+    group = bytes.fromhex("ffffffffffff") + u32(0x0A931121)
+    arp = bytes.fromhex("0001080006040001") + bytes(20)
+    results = u32(3) + u16(2) + bytes.fromhex("2fe15dea2d8ca0b051fd")
+    s = {
+        "frame": u8(0) + nwid + u16(0x0806) + arp,
+        "ext-frame": u8(1) + nwid + u8(0) + bytes.fromhex("32112233445532aabbccddee") +
+        u16(0x0800) + bytes(40),
+        "ext-frame-com": u8(1) + nwid + u8(1) + com + bytes.fromhex("ffffffffffff32aabbccddee") +
+        u16(0x0806) + arp,
+        "likes": u8(2) + nwid + group + nwid + bytes.fromhex("333300000001") + u32(0),
+        "gather": u8(3) + nwid + u8(0) + group + u32(8),
+        "gather-com": u8(3) + nwid + u8(1) + group + u32(8) + com,
+        "results": u8(4) + results,
+        "ok-gather": u8(5) + nwid + group + results,
+        "mcframe": u8(6) + nwid + u8(0) + group + u16(0x0806) + arp,
+        "mcframe-all": u8(6) + nwid + u8(7) + com + u32(16) + bytes.fromhex("32aabbccddee") +
+        group + u16(0x0806) + arp,
+        "ok-mcframe": u8(7) + nwid + group + u8(3) + com + results,
+    }
+    return s
+
+
+# fuzz_sockets.c: op numbers; members A=0 B=1; addresses; ports; socket modes
+(S_LISTEN, S_CONNECT, S_ACCEPT, S_STREAM, S_SEND, S_RECV, S_BIND, S_SENDTO, S_RECVFROM, S_CLOSE,
+ S_CLOCK, S_JOIN, S_CRASH, S_PING) = range(14)
+SA, SB = 0, 1
+ANY4, ANY6, OWN4, OWN6, OTHER4, OTHER6, NOBODY = range(7)
+P4000, P4001, P7, P0 = range(4)
+MANUAL, SINK, ECHO = range(3)
+
+
+def s_open(op, who, addr, port, mode):
+    return u8(op) + u8(who) + u8(addr) + u8(port) + u8(mode)
+
+
+def s_clock(ms):
+    return u8(S_CLOCK) + u16(ms)
+
+
+def sockets_seeds():
+    tcp = (s_open(S_LISTEN, SB, ANY4, P4000, SINK) + s_open(S_CONNECT, SA, OTHER4, P4000, MANUAL) +
+           s_clock(2000))
+    udp = (s_open(S_BIND, SB, ANY6, P4001, ECHO) + s_open(S_BIND, SA, ANY6, P4000, MANUAL) +
+           u8(S_SENDTO) + u8(1) + u8(20) + u8(SA) + u8(OTHER6) + u8(P4001) + s_clock(1000) +
+           u8(S_RECVFROM) + u8(1) + u8(64))
+    return {
+        "empty": b"",
+        "tcp-stream": tcp + u8(S_STREAM) + u8(1) + u8(200) + u8(1) + s_clock(5000),
+        "tcp-manual": s_open(S_LISTEN, SB, OWN6, P4001, MANUAL) +
+        s_open(S_CONNECT, SA, OTHER6, P4001, MANUAL) + s_clock(2000) + u8(S_ACCEPT) + u8(0) +
+        u8(0) + u8(S_SEND) + u8(1) + u8(100) + s_clock(500) + u8(S_RECV) + u8(2) + u8(255) +
+        u8(S_CLOSE) + u8(1) + u8(0) + s_clock(3000),
+        "udp-echo": udp,
+        "crash-mid-stream": tcp + u8(S_STREAM) + u8(1) + u8(255) + u8(0) + s_clock(300) +
+        u8(S_CRASH) + u8(SB) + s_clock(5000) + u8(S_CRASH) + u8(SB) + s_clock(10000),
+        "leave-mid-stream": tcp + u8(S_STREAM) + u8(1) + u8(255) + u8(1) + s_clock(200) +
+        u8(S_JOIN) + u8(SA) + s_clock(3000) + u8(S_JOIN) + u8(SA) + s_clock(10000),
+        "ping": u8(S_PING) + u8(SA) + u8(OTHER4) + u8(S_PING) + u8(SB) + u8(OTHER6) +
+        u8(S_PING) + u8(SA) + u8(NOBODY) + s_clock(2000),
+        "bad-calls": s_open(S_LISTEN, SA, NOBODY, P0, SINK) + s_open(S_BIND, SA, OWN4, P7, ECHO) +
+        s_open(S_BIND, SA, OWN4, P7, ECHO) + u8(S_SEND) + u8(9) + u8(3) + u8(S_CLOSE) + u8(0) +
+        u8(S_CLOSE) + u8(0) + u8(S_RECV) + u8(0) + u8(1),
+    }
+
+
 def write(name, seeds):
     d = os.path.join(CORPUS, name)
     os.makedirs(d, exist_ok=True)
@@ -271,6 +399,9 @@ def write(name, seeds):
 def main():
     write("packet", packet_seeds())
     write("vl2_frames", frames_seeds())
+    write("vl2wire", vl2wire_seeds())
+    write("twonode", twonode_seeds())
+    write("sockets", sockets_seeds())
 
 
 if __name__ == "__main__":

@@ -53,6 +53,6 @@ def run(ctx):
     w.run_for(3000)
     check.expect_eq(got(rest, quiet, "in_broadcast"), before, "broadcasts on the network without broadcast", w)
     # unicast still works there over rfc4193 IPv6 (no ARP broadcast needed: the MAC follows
-    # from the address); IPv4 ARP would need broadcast, as in ZeroTier
+    # from the address); IPv4 ARP requests would travel as their ADI group, as in ZeroTier
     check.ping(w, src, rest[-1].ip6(quiet))
     ctx.log("broadcast to %d members, multicast to %s" % (len(rest), [m.name for m in subs]))

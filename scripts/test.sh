@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: bootstrap, then the normal build's tests, the
-# ASan+UBSan build's tests, and a coverage build whose core/ line coverage is printed and
-# must reach the floor in scripts/coverage.sh.
+# ASan+UBSan build's tests, a coverage build whose core/ line coverage is printed and must
+# reach the floor in scripts/coverage.sh, and a fuzz smoke (scripts/fuzz.sh: every libFuzzer
+# target built with clang and run 3 s from its corpus, fixed seed; ZTK_FUZZ_SMOKE=0 skips it).
 #   scripts/test.sh            everything
 #   scripts/test.sh --quick    normal build only
 #   ZTK_TEST_REGEX=core/ scripts/test.sh --quick   only matching ctests
@@ -33,5 +34,9 @@ if [ $quick -eq 0 ]; then
     leg "sanitizers (ASan+UBSan)" build-asan -DZTK_SANITIZE=ON
   leg "coverage" build-cov -DZTK_COVERAGE=ON -DCMAKE_BUILD_TYPE=Debug
   bash scripts/coverage.sh build-cov
+  if [ "${ZTK_FUZZ_SMOKE:-1}" != 0 ] && command -v clang >/dev/null; then
+    echo "== fuzz smoke (build-fuzz)"
+    bash scripts/fuzz.sh --time 3 --seed 1 --no-replay
+  fi
 fi
 echo "== all test legs passed"

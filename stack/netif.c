@@ -214,10 +214,23 @@ int ztk_stack_netif_new(ztk_stack_netif **out, ztk_stack_host *h, const ztk_stac
   return rc;
 }
 
+/* Frees what the netif queued to itself (the RSTs of connections to its own address that
+ * were just abandoned, for one): lwIP's netif_remove leaves the loopback queue behind. The
+ * queue is one pbuf chain, each pbuf allocated for it alone, so one pbuf_free releases it. */
+static void drop_loopback_queue(struct netif *lw)
+{
+  struct pbuf *q = lw->loop_first;
+  lw->loop_first = lw->loop_last = NULL;
+  lw->loop_cnt_current = 0;
+  if (q != NULL)
+    pbuf_free(q);
+}
+
 void ztk_netif_destroy(ztk_stack_netif *n)
 {
   ztk_sock_netif_removed(n->host, n);
   ztk_tcp_purge_netif(ztk_netif_index(n));
+  drop_loopback_queue(&n->lw);
   netif_set_down(&n->lw);
   netif_remove(&n->lw);
   ztk_host_netif_unlink(n->host, n);

@@ -198,7 +198,9 @@ static void multicast(ztk_node *n, int64_t now, ztk_vnet *net, uint64_t src_mac,
 {
   ztk_filter_result res;
   ztk_mcgroup g = ztk_mcgroup_for_frame(dst_mac, ethertype, data, len);
-  if (ztk_mac_is_broadcast(dst_mac) && !(net->cfg->flags & ZTK_NETCONF_FLAG_ENABLE_BROADCAST)) {
+  /* IPv4 ARP requests travel as their ADI group, so they work with broadcast disabled. */
+  if (ztk_mac_is_broadcast(dst_mac) && g.adi == 0 &&
+      !(net->cfg->flags & ZTK_NETCONF_FLAG_ENABLE_BROADCAST)) {
     n->ctr.drop_policy++;
     return;
   }

@@ -87,20 +87,6 @@ static void make_networks(fw_world *w, const fr_fixture *fx)
   }
 }
 
-static bool all_online(fw_world *w, void *arg)
-{
-  (void)arg;
-  for (int i = 0; i < w->n; i++) {
-    ztk_node_status st;
-    if (!w->h[i].node)
-      continue;
-    ztk_node_status_get(w->h[i].node, &st);
-    if (!st.online)
-      return false;
-  }
-  return true;
-}
-
 static bool configured(fw_world *w, void *arg)
 {
   const fr_fixture *fx = arg;
@@ -261,7 +247,7 @@ static void build(fr_fixture *fx)
     FW_CHECK(fw_start(w, i) == 0);
   w->taps = (fw_taps){fx, library_tap, NULL};
   make_networks(w, fx);
-  FW_CHECK(fw_run_until(w, all_online, NULL, 60000));
+  FW_CHECK(fw_run_until(w, fw_all_online, NULL, 60000));
   for (int i = H_SELF; i < H_OUT; i++)
     FW_CHECK(ztk_node_join(w->h[i].node, w->now, fx->net1) == 0);
   for (int i = H_SELF; i <= H_M1; i++)

@@ -159,9 +159,24 @@ static int cb_wire_send(void *user, int64_t sock, const struct sockaddr_storage 
   return 0;
 }
 
+/* FW_TRACE=1 in the environment prints every host's events and trace lines. */
+static bool tracing(void)
+{
+  static int on = -1;
+  if (on < 0)
+    on = getenv("FW_TRACE") != NULL;
+  return on;
+}
+
 static void cb_event(void *user, const ztk_event *ev)
 {
   fw_host *h = user;
+  if (tracing() && ev->type == ZTK_EVENT_TRACE)
+    fprintf(stderr, "[%lld] host %d: %.*s\n", (long long)h->w->now, h->idx, (int)ev->len,
+            (const char *)ev->data);
+  else if (tracing())
+    fprintf(stderr, "[%lld] host %d: event %d peer %010llx nwid %016llx\n", (long long)h->w->now,
+            h->idx, (int)ev->type, (unsigned long long)ev->peer, (unsigned long long)ev->nwid);
   if (ev->type >= 0 && ev->type < FW_EVENT_KINDS)
     h->events[ev->type]++;
   if (ev->type == ZTK_EVENT_ECHO_REPLY)
@@ -277,6 +292,7 @@ int fw_start(fw_world *w, int i)
   cfg.identity = fw_identity(h->ident);
   cfg.planet = w->planet;
   cfg.planet_len = w->planet_len;
+  cfg.trace = tracing();
   int rc = ztk_node_new(&h->node, &cfg, &callbacks, h, w->now);
   if (rc)
     return rc;
@@ -314,6 +330,9 @@ static bool deliver_one(fw_world *w)
   w->qlen--;
   int to = host_at(w, &d->to);
   fw_host *src = &w->h[d->from];
+  if (tracing())
+    fprintf(stderr, "[%lld] wire %d -> %d, %u bytes%s\n", (long long)w->now, d->from, to,
+            (unsigned)d->len, to < 0 || !w->h[to].node || w->h[to].cut || src->cut ? " lost" : "");
   if (to < 0 || !w->h[to].node || w->h[to].cut || src->cut)
     return true;
   size_t len = d->len;
@@ -351,6 +370,20 @@ void fw_run(fw_world *w, int64_t ms)
     if (w->now >= end && !w->qlen)
       return;
   }
+}
+
+bool fw_all_online(fw_world *w, void *arg)
+{
+  (void)arg;
+  for (int i = 0; i < w->n; i++) {
+    ztk_node_status st;
+    if (!w->h[i].node)
+      continue;
+    ztk_node_status_get(w->h[i].node, &st);
+    if (!st.online)
+      return false;
+  }
+  return true;
 }
 
 bool fw_run_until(fw_world *w, bool (*pred)(fw_world *, void *), void *arg, int64_t timeout_ms)

@@ -122,6 +122,8 @@ void fw_crash(fw_world *w, int i);
 
 /* Delivers what is in flight and runs due timers, advancing the clock by ms. */
 void fw_run(fw_world *w, int64_t ms);
+/* A fw_run_until predicate: every running host's node is online (arg unused). */
+bool fw_all_online(fw_world *w, void *arg);
 /* Runs in 100 ms steps until pred holds or timeout_ms pass; returns pred's last value. */
 bool fw_run_until(fw_world *w, bool (*pred)(fw_world *, void *), void *arg, int64_t timeout_ms);
 

@@ -1,7 +1,8 @@
 /* Virtual networks over the mem transport with a manual clock: a root, a controller and
  * members join a private network, get addresses, ping each other through the core-only
- * responder, see broadcast and multicast, and lose access when deauthorized; a rule that drops
- * a port is enforced. The controller is managed through its HTTP API handler. */
+ * responder, see broadcast and multicast (and ARP without broadcast), and lose access when
+ * deauthorized; a rule that drops a port is enforced. The controller is managed through its
+ * HTTP API handler. */
 #include "tests/support/testnet.h"
 #include "tests/support/vectors.h"
 
@@ -37,7 +38,7 @@ static void member(int host, bool authorized)
   api_call("POST", path, body, 200);
 }
 
-static void network(const char *rules)
+static void network(const char *rules, const char *extra)
 {
   char path[64], body[1024];
   snprintf(path, sizeof path, "/controller/network/%016llx", (unsigned long long)nwid);
@@ -45,8 +46,8 @@ static void network(const char *rules)
            "{\"name\":\"vl2test\",\"private\":true,\"v4AssignMode\":{\"zt\":true},"
            "\"ipAssignmentPools\":[{\"ipRangeStart\":\"10.147.17.10\",\"ipRangeEnd\":\"10.147.17.250\"}],"
            "\"routes\":[{\"target\":\"10.147.17.0/24\",\"via\":null}],"
-           "\"v6AssignMode\":{\"rfc4193\":true}%s%s}",
-           rules ? ",\"rules\":" : "", rules ? rules : "");
+           "\"v6AssignMode\":{\"rfc4193\":true}%s%s%s}",
+           rules ? ",\"rules\":" : "", rules ? rules : "", extra ? extra : "");
   api_call("POST", path, body, 200);
 }
 
@@ -59,7 +60,7 @@ static bool configured(testnet *t, void *arg)
   return true;
 }
 
-static void start(const char *rules)
+static void start(const char *rules, const char *extra)
 {
   static const int ids[] = {5, 6, 0, 1, 2, 3}; /* rig root, rig controller, alice..dave */
   tn_init(&tn, 7);
@@ -69,7 +70,7 @@ static void start(const char *rules)
     tn.h[i].responder = true;
   tn_start_all(&tn);
   nwid = (tn.h[CTL].id.address << 24) | 0x000001;
-  network(rules);
+  network(rules, extra);
   member(A, true);
   member(B, true);
   member(C, true);
@@ -82,7 +83,13 @@ static void start(const char *rules)
 
 static int setup_plain(void **state)
 {
-  start(NULL);
+  start(NULL, NULL);
+  return 0;
+}
+
+static int setup_no_broadcast(void **state)
+{
+  start(NULL, ",\"enableBroadcast\":false");
   return 0;
 }
 
@@ -91,7 +98,8 @@ static int setup_rules(void **state)
   /* Drop UDP to port 9999, accept everything else. */
   start("[{\"type\":\"MATCH_IP_PROTOCOL\",\"ipProtocol\":17,\"not\":false,\"or\":false},"
         "{\"type\":\"MATCH_IP_DEST_PORT_RANGE\",\"start\":9999,\"end\":9999,\"not\":false,\"or\":false},"
-        "{\"type\":\"ACTION_DROP\"},{\"type\":\"ACTION_ACCEPT\"}]");
+        "{\"type\":\"ACTION_DROP\"},{\"type\":\"ACTION_ACCEPT\"}]",
+        NULL);
   return 0;
 }
 
@@ -197,6 +205,22 @@ static void test_broadcast_and_multicast(void **state)
   assert_int_equal(tf_find(&tn.h[B].frames, 0x0800, 17), -1);
 }
 
+/* With broadcast disabled a broadcast frame reaches nobody, but IPv4 ARP requests still go out
+ * as their ADI multicast group (as in ZeroTierOne), so members ping each other. */
+static void test_arp_without_broadcast(void **state)
+{
+  uint8_t buf[256];
+  assert_true(ping(A, B));
+  assert_true(ping(C, A));
+  for (int i = A; i <= D; i++)
+    memset(&tn.h[i].frames, 0, sizeof tn.h[i].frames);
+  size_t len = tf_udp(buf, tn_ipv4(&tn, A, nwid), 0x0a9311ffu, 5000, 5001, "bcast", 5);
+  assert_int_equal(tn_frame(&tn, A, nwid, 0xffffffffffffull, 0x0800, buf, len), 0);
+  tn_run(&tn, 8000);
+  assert_int_equal(tf_find(&tn.h[B].frames, 0x0800, 17), -1);
+  assert_int_equal(tf_find(&tn.h[C].frames, 0x0800, 17), -1);
+}
+
 static void test_deauthorization_cuts_a_member_off(void **state)
 {
   assert_true(ping(A, B));
@@ -232,6 +256,7 @@ int main(void)
     cmocka_unit_test_setup_teardown(test_join_addresses_and_denial, setup_plain, teardown),
     cmocka_unit_test_setup_teardown(test_ping_through_responder, setup_plain, teardown),
     cmocka_unit_test_setup_teardown(test_broadcast_and_multicast, setup_plain, teardown),
+    cmocka_unit_test_setup_teardown(test_arp_without_broadcast, setup_no_broadcast, teardown),
     cmocka_unit_test_setup_teardown(test_deauthorization_cuts_a_member_off, setup_plain, teardown),
     cmocka_unit_test_setup_teardown(test_rule_drops_a_port, setup_rules, teardown),
   };
