@@ -21,7 +21,7 @@
 #define FW_DGRAM_MAX 1500 /* the nodes' physical MTU is 1432 */
 #define FW_EPOCH 1700000000000
 #define FW_EVENT_KINDS 64
-#define FW_RUN_BUDGET 50000 /* deliveries plus ticks per fw_run call before it calls a storm */
+#define FW_RUN_BUDGET 50000 /* deliveries per fw_run call before it calls a storm */
 
 /* An invariant of the code under test: a failure is a finding (libFuzzer reports the trap). */
 #define FW_CHECK(cond)                                                                             \
