@@ -50,12 +50,16 @@ void cli_emit_json(json_t *obj)
 {
   char *s = obj ? json_dumps(obj, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
   if (s) {
+    /* One locked write per line: the event thread and the main thread both print, and two
+     * separate calls let their lines interleave ("{...}{...}\n\n"). */
+    flockfile(stdout);
     fputs(s, stdout);
     fputc('\n', stdout);
+    fflush(stdout);
+    funlockfile(stdout);
     free(s);
   }
   json_decref(obj);
-  fflush(stdout);
 }
 
 void cli_printf(const char *fmt, ...)
