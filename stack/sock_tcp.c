@@ -90,14 +90,24 @@ static void tcp_credit(ztk_sock *s, size_t n)
     tcp_recved_big(s->pcb, n);
 }
 
+/* The window SO_RCVBUF leaves open: never below two segments. lwIP moves the announced right
+ * edge only in steps of at least one MSS (receiver-side silly window avoidance); after the
+ * reader empties the buffer the edge can move by the window minus what is still announced and
+ * unfilled (up to one MSS), so a window under two segments could stay announced as zero for
+ * ever and the connection stall. */
+static uint32_t tcp_rcv_window(const ztk_sock *s)
+{
+  return (uint32_t)s->rcvbuf > 2 * TCP_MSS ? (uint32_t)s->rcvbuf : 2 * TCP_MSS;
+}
+
 /* After the handshake: how much of the window SO_RCVBUF wants kept back. It is taken from the
  * credit of data the application reads, never by shrinking what was announced (the peer may
  * send up to the announced right edge; lwIP would trim and the sender stall). */
 static void tcp_window_setup(ztk_sock *s)
 {
-  uint32_t max = TCP_WND_MAX(s->pcb);
+  uint32_t max = TCP_WND_MAX(s->pcb), wnd = tcp_rcv_window(s);
   s->held = 0;
-  s->held_want = (uint32_t)s->rcvbuf < max ? max - (uint32_t)s->rcvbuf : 0;
+  s->held_want = wnd < max ? max - wnd : 0;
 }
 
 /* Bytes send() would accept now. */
@@ -145,8 +155,8 @@ int ztk_tcp_set_rcvbuf(ztk_sock *s, int bytes)
   s->rcvbuf = bytes;
   if (s->pcb == NULL || s->state != ZS_CONNECTED)
     return 0; /* applied at the handshake */
-  uint32_t max = TCP_WND_MAX(s->pcb);
-  s->held_want = (uint32_t)bytes < max ? max - (uint32_t)bytes : 0;
+  uint32_t max = TCP_WND_MAX(s->pcb), wnd = tcp_rcv_window(s);
+  s->held_want = wnd < max ? max - wnd : 0;
   if (s->held > s->held_want) {
     uint32_t release = s->held - s->held_want;
     s->held = s->held_want;
@@ -601,6 +611,27 @@ long ztk_tcp_recv(ztk_sock *s, void *buf, size_t cap, int flags)
   return ZTK_EAGAIN;
 }
 
+/* Ends the sending direction: a FIN after the queued data, in a segment of its own.
+ *
+ * lwIP 2.1.3 would set the FIN on the last queued data segment. When the peer's window is
+ * smaller than the first unsent segment and nothing is in flight, its persist timer splits that
+ * segment (tcp_split_unsent_seg) and leaves the FIN on the first part too: the peer sees the
+ * stream end early and the second part's bytes are lost, with a clean EOF. An empty FIN segment
+ * is never split. Only if it cannot be queued (no memory) does lwIP's own path take over, which
+ * sends the FIN later or with the data. */
+static err_t tcp_fin_alone(struct tcp_pcb *pcb)
+{
+  enum tcp_state next = pcb->state == ESTABLISHED ? FIN_WAIT_1
+                        : pcb->state == CLOSE_WAIT ? LAST_ACK
+                                                   : CLOSED;
+  if (next != CLOSED && tcp_enqueue_flags(pcb, TCP_FIN) == ERR_OK) {
+    pcb->state = next;
+    tcp_output(pcb);
+    return ERR_OK;
+  }
+  return tcp_shutdown(pcb, 0, 1); /* other states: lwIP knows what is left to do */
+}
+
 int ztk_tcp_shutdown(ztk_sock *s, int how)
 {
   if (s->state != ZS_CONNECTED && s->state != ZS_CLOSED)
@@ -612,7 +643,7 @@ int ztk_tcp_shutdown(ztk_sock *s, int how)
   if (how != ZTK_SHUT_RD && !s->wr_shut) {
     s->wr_shut = true;
     if (s->pcb != NULL) {
-      err_t err = tcp_shutdown(s->pcb, 0, 1);
+      err_t err = tcp_fin_alone(s->pcb);
       if (err != ERR_OK)
         return ztk_sock_err_from_lwip(err);
     }
@@ -661,7 +692,8 @@ static void tcp_close_graceful(ztk_sock *s)
     tcp_unhook(pcb);
     s->pcb = NULL;
   }
-  if (tcp_close(pcb) != ERR_OK) {
+  /* the FIN first (see tcp_fin_alone); tcp_close then only marks the pcb closed by us */
+  if ((!s->wr_shut && tcp_fin_alone(pcb) != ERR_OK) || tcp_close(pcb) != ERR_OK) {
     if (linger)
       tcp_unhook(pcb);
     tcp_abort(pcb);

@@ -15,6 +15,9 @@
 #include <unistd.h>
 
 #include "runtime/node_stack.h"
+#include "runtime/service.h"
+#include "runtime/stack_lock.h"
+#include "stack/env.h"
 #include "tests/support/rtnet.h"
 #include "tests/support/testnet.h"
 
@@ -514,6 +517,116 @@ static void test_fin_after_bulk_to_slow_reader(void **state)
   ztk_socket_close(l);
 }
 
+/* ---- many streams with large windows: nothing dropped for lack of a queue slot ---- */
+
+#define STREAMS 24
+#define STREAM_TOTAL (2u << 20)
+
+typedef struct stream_end {
+  ztk_socket *s;
+  uint64_t out_seed, in_seed, sent, got;
+  bool shut, eof, bad;
+} stream_end;
+
+/* Sends what fits now; shuts the sending side once everything is queued. */
+static void stream_send(stream_end *e, uint8_t *buf)
+{
+  while (e->sent < STREAM_TOTAL) {
+    size_t n = STREAM_TOTAL - e->sent < BULK_CHUNK ? (size_t)(STREAM_TOTAL - e->sent) : BULK_CHUNK;
+    pattern(buf, e->sent, n, e->out_seed);
+    long r = ztk_socket_send(e->s, buf, n, 0);
+    if (r <= 0)
+      return;
+    e->sent += (uint64_t)r;
+  }
+  if (!e->shut)
+    e->shut = ztk_socket_shutdown(e->s, ZTK_SHUT_WR) == 0;
+}
+
+static void stream_recv(stream_end *e, uint8_t *buf, uint8_t *want)
+{
+  for (;;) {
+    long r = ztk_socket_recv(e->s, buf, BULK_CHUNK, 0, 0);
+    if (r == 0)
+      e->eof = true;
+    if (r <= 0) {
+      e->bad |= r < 0 && r != ZTK_EAGAIN;
+      return;
+    }
+    pattern(want, e->got, (size_t)r, e->in_seed);
+    e->bad |= memcmp(buf, want, (size_t)r) != 0;
+    e->got += (uint64_t)r;
+  }
+}
+
+/* One thread drives both ends of every stream without blocking: each end sends STREAM_TOTAL
+ * bytes and its FIN while reading the other's. Returns the ends that finished. */
+static int drive_streams(stream_end *ends, int n)
+{
+  static ztk_pollitem items[2 * STREAMS];
+  uint8_t *buf = malloc(BULK_CHUNK), *want = malloc(BULK_CHUNK);
+  int finished = 0;
+  for (int round = 0; finished < n && round < 100000; round++) {
+    finished = 0;
+    for (int i = 0; i < n; i++) {
+      items[i] = (ztk_pollitem){ends[i].s, (ends[i].eof ? 0 : ZTK_SOCK_EV_IN) |
+                                             (ends[i].shut ? 0 : ZTK_SOCK_EV_OUT), 0};
+      finished += ends[i].eof && ends[i].shut;
+    }
+    if (finished == n || ztk_socket_poll(items, n, IO_MS) <= 0)
+      break;
+    for (int i = 0; i < n; i++) {
+      if (items[i].revents & (ZTK_SOCK_EV_OUT | ZTK_SOCK_EV_ERR))
+        stream_send(&ends[i], buf);
+      if (items[i].revents & (ZTK_SOCK_EV_IN | ZTK_SOCK_EV_RDHUP | ZTK_SOCK_EV_HUP | ZTK_SOCK_EV_ERR))
+        stream_recv(&ends[i], buf, want);
+    }
+  }
+  free(buf);
+  free(want);
+  return finished;
+}
+
+static void test_many_streams_nothing_dropped(void **state)
+{
+  struct sockaddr_storage to = addr_of(A, AF_INET6, "fc", 7070);
+  ztk_socket *l = listener(A, AF_INET6, 7070);
+  static stream_end ends[2 * STREAMS];
+  for (int i = 0; i < STREAMS; i++) { /* ends[2i] at B (client), ends[2i+1] at A */
+    ends[2 * i] = (stream_end){.s = connect_to(B, &to), .out_seed = 100 + (uint64_t)i,
+                               .in_seed = 200 + (uint64_t)i};
+    ends[2 * i + 1] = (stream_end){.out_seed = 200 + (uint64_t)i, .in_seed = 100 + (uint64_t)i};
+    assert_int_equal(ztk_socket_accept(l, &ends[2 * i + 1].s, NULL, IO_MS), 0);
+  }
+  /* each connection was accepted before the next was made: ends[2i] and ends[2i+1] pair up */
+  assert_int_equal(drive_streams(ends, 2 * STREAMS), 2 * STREAMS);
+  for (int i = 0; i < 2 * STREAMS; i++) {
+    assert_false(ends[i].bad);
+    assert_true(ends[i].eof && ends[i].shut);
+    assert_int_equal(ends[i].sent, STREAM_TOTAL);
+    assert_int_equal(ends[i].got, STREAM_TOTAL);
+    assert_int_equal(ztk_socket_close(ends[i].s), 0);
+  }
+  ztk_socket_close(l);
+  ztk_stack_usage u;
+  ztk_rt_stack_lock();
+  ztk_stack_usage_get(&u);
+  ztk_rt_stack_unlock();
+  for (int i = 0; i < u.pools; i++)
+    if (u.pool_err[i] != 0)
+      fail_msg("lwIP pool %s ran out %u times", u.pool_name[i], u.pool_err[i]);
+  assert_int_equal(u.heap_err, 0);
+  assert_int_equal(u.rx_checksum_errors, 0);
+  for (int i = A; i <= B; i++) {
+    ztk_node_stack_counters ctr;
+    ztk_service_stats st;
+    ztk_node_stack_counters_get(net.m[i], &ctr);
+    ztk_service_stats_get(net.m[i], &st);
+    assert_int_equal(ctr.queue_drops, 0);
+    assert_int_equal(st.send_errors, 0);
+  }
+}
+
 /* ---- stop / start with sockets open ---- */
 
 static void stop_with_open_connection(void)
@@ -579,6 +692,7 @@ int main(void)
     cmocka_unit_test(test_timeouts_and_errors),
     cmocka_unit_test(test_close_wakes_blocked_reader),
     cmocka_unit_test(test_fin_after_bulk_to_slow_reader),
+    cmocka_unit_test(test_many_streams_nothing_dropped),
     cmocka_unit_test(test_stop_start_twice_with_sockets),
   };
   return cmocka_run_group_tests(tests, setup, teardown);

@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "lwip/opt.h"
 #include "tests/support/stack_harness.h"
 
 #define NWID 0x8056c2e21c000003ull
@@ -88,7 +89,9 @@ static void fin_case(int rcvbuf, uint64_t total, size_t chunk, int64_t pause_ms)
   st.rx = e.s;
   st.rx_chunk = chunk;
   st.rx_calls_per_pump = 1;
-  slow_reader r = {&st, rcvbuf > 0 ? rcvbuf : 1 << 20, 0};
+  /* the window never settles below two segments, whatever SO_RCVBUF says (see sock_tcp.c) */
+  long window = rcvbuf <= 0 ? 1 << 20 : rcvbuf < 2 * TCP_MSS ? 2 * TCP_MSS : rcvbuf;
+  slow_reader r = {&st, window, 0};
   assert_true(sh_run(&e.w, 1, 3600 * 1000, slow_pump, reader_done, &r));
   assert_int_equal(st.err, 0);
   assert_true(r.worst <= r.rcvbuf);
@@ -137,6 +140,27 @@ static void test_fin_exactly_one_window(void **state)
   fin_case(0, 1 << 20, 3000, 10000);
 }
 
+/* A window smaller than the segment that carries the end of the stream, and nothing in flight:
+ * the sender splits that segment to fit the window. The FIN must stay behind the last byte
+ * (lwIP 2.1.3 left it on the first part, and the peer saw a clean end of stream hundreds of
+ * bytes early). Sizes vary so the last segment is split at different offsets. */
+static void test_fin_behind_a_split_segment(void **state)
+{
+  static const int rcvbufs[] = {3000, 8000};
+  static const size_t chunks[] = {700, 1000, 1400};
+  for (int i = 0; i < 2; i++)
+    for (int j = 0; j < 3; j++)
+      fin_case(rcvbufs[i], (1 << 20) + 100 * 1024 + 777u * (unsigned)j + 13u * (unsigned)i,
+               chunks[j], 5000);
+}
+
+/* SO_RCVBUF below one segment: the connection still moves (such a window could stay announced
+ * as zero for ever) and ends with every byte. */
+static void test_rcvbuf_below_one_segment(void **state)
+{
+  fin_case(600, (1 << 20) + 64 * 1024, 300, 5000);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -144,6 +168,8 @@ int main(void)
       cmocka_unit_test(test_fin_large_window_slow_reader),
       cmocka_unit_test(test_fin_small_window_slow_reader),
       cmocka_unit_test(test_fin_exactly_one_window),
+      cmocka_unit_test(test_fin_behind_a_split_segment),
+      cmocka_unit_test(test_rcvbuf_below_one_segment),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
