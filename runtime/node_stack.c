@@ -15,6 +15,7 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include "transport/pages.h"
 #include "runtime/service.h"
 #include "runtime/stack_lock.h"
 #include "stack/env.h"
@@ -338,7 +339,7 @@ static void drv_release(void *ctx)
   nstack *n = ctx;
   drop_queue(n);
   close(n->wakefd);
-  free(n);
+  ztk_pages_free(n, sizeof *n);
 }
 
 static const ztk_netstack_driver driver = {
@@ -363,20 +364,20 @@ static int create(ztk_service *svc, nstack **out)
       slot = i;
   if (slot < 0)
     return ZTK_ELIMIT;
-  nstack *n = calloc(1, sizeof *n);
+  nstack *n = ztk_pages_alloc(sizeof *n); /* mostly the frame queue, written only in bursts */
   if (!n)
     return ZTK_ENOMEM;
   n->svc = svc;
   n->planned = ZTK_NEVER;
   n->wakefd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
   if (n->wakefd < 0) {
-    free(n);
+    ztk_pages_free(n, sizeof *n);
     return ZTK_ELIMIT;
   }
   int rc = ztk_netstack_new(&n->ns, &driver, n);
   if (rc) {
     close(n->wakefd);
-    free(n);
+    ztk_pages_free(n, sizeof *n);
     return rc;
   }
   if ((rc = ztk_service_watch_fd(svc, n->wakefd, on_wake_fd, n)) != 0) {

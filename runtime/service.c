@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "transport/pages.h"
 #include "core/world/world.h"
 #include "runtime/hostaddr.h"
 #include "runtime/state_dir.h"
@@ -395,7 +396,7 @@ static void teardown(ztk_service *s)
     s->store = NULL;
     s->own_dir_store = false;
   }
-  free(s->rxbuf);
+  ztk_pages_free(s->rxbuf, (size_t)RECV_BATCH * RECV_BUF);
   s->rxbuf = NULL;
   s->online = false;
   pthread_cond_broadcast(&s->online_cv);
@@ -416,7 +417,7 @@ static int start_locked(ztk_service *s)
   int64_t now = ztk_service_clock_ms();
   int rc;
   s->error[0] = 0;
-  s->rxbuf = malloc((size_t)RECV_BATCH * RECV_BUF);
+  s->rxbuf = ztk_pages_alloc((size_t)RECV_BATCH * RECV_BUF); /* a page used per datagram */
   if (!s->rxbuf)
     return ZTK_ENOMEM;
   if ((rc = open_store(s)) || (rc = open_transport(s)) || (rc = create_node(s, now)))

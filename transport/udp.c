@@ -8,6 +8,7 @@
 #include <sys/epoll.h>
 #include <unistd.h>
 
+#include "transport/pages.h"
 #include "transport/check.h"
 #include "ztkit/error.h"
 
@@ -377,7 +378,7 @@ static void udp_close(ztk_transport *t)
     close(u->fds[i]);
   if (u->epfd >= 0)
     close(u->epfd);
-  free(u->queue);
+  ztk_pages_free(u->queue, (size_t)u->opt.send_queue * sizeof *u->queue);
   free(u->mm);
   free(u->iov);
   free(u->ctl);
@@ -425,7 +426,7 @@ int ztk_udp_transport_new_opts(const ztk_udp_options *opts, ztk_transport **out)
   u->mm = calloc((size_t)u->nmm, sizeof *u->mm);
   u->iov = calloc((size_t)u->nmm, sizeof *u->iov);
   u->ctl = calloc((size_t)u->nmm, sizeof *u->ctl);
-  u->queue = o.send_queue ? calloc((size_t)o.send_queue, sizeof *u->queue) : NULL;
+  u->queue = ztk_pages_alloc((size_t)o.send_queue * sizeof *u->queue); /* written in bursts */
   u->epfd = epoll_create1(EPOLL_CLOEXEC);
   int rc = u->epfd < 0 ? udp_err(u, errno) : 0;
   if (rc == 0 && (!u->mm || !u->iov || !u->ctl || (o.send_queue && !u->queue)))
