@@ -7,7 +7,8 @@
 
 #include <stddef.h>
 
-/* Returns size zeroed bytes (page-aligned), or NULL if the OS refuses (or size is 0). */
+/* Returns size zeroed bytes (in sanitizer builds from the heap, see pages.c), or
+ * NULL if the OS refuses (or size is 0). */
 void *ztk_pages_alloc(size_t size);
 
 /* Gives back what ztk_pages_alloc(size) returned (NULL: nothing). size must be the same. */
