@@ -617,19 +617,20 @@ long ztk_tcp_recv(ztk_sock *s, void *buf, size_t cap, int flags)
  * smaller than the first unsent segment and nothing is in flight, its persist timer splits that
  * segment (tcp_split_unsent_seg) and leaves the FIN on the first part too: the peer sees the
  * stream end early and the second part's bytes are lost, with a clean EOF. An empty FIN segment
- * is never split. Only if it cannot be queued (no memory) does lwIP's own path take over, which
- * sends the FIN later or with the data. */
+ * is never split. Returns ERR_MEM when that segment cannot be queued now (nothing changed). */
 static err_t tcp_fin_alone(struct tcp_pcb *pcb)
 {
   enum tcp_state next = pcb->state == ESTABLISHED ? FIN_WAIT_1
                         : pcb->state == CLOSE_WAIT ? LAST_ACK
                                                    : CLOSED;
-  if (next != CLOSED && tcp_enqueue_flags(pcb, TCP_FIN) == ERR_OK) {
-    pcb->state = next;
-    tcp_output(pcb);
-    return ERR_OK;
-  }
-  return tcp_shutdown(pcb, 0, 1); /* other states: lwIP knows what is left to do */
+  if (next == CLOSED)
+    return tcp_shutdown(pcb, 0, 1); /* other states: lwIP knows what is left to do */
+  err_t err = tcp_enqueue_flags(pcb, TCP_FIN);
+  if (err != ERR_OK)
+    return err;
+  pcb->state = next;
+  tcp_output(pcb);
+  return ERR_OK;
 }
 
 int ztk_tcp_shutdown(ztk_sock *s, int how)
@@ -641,12 +642,12 @@ int ztk_tcp_shutdown(ztk_sock *s, int how)
     tcp_credit(s, ztk_bytebuf_pop(&s->rx, NULL, s->rx.len));
   }
   if (how != ZTK_SHUT_RD && !s->wr_shut) {
-    s->wr_shut = true;
     if (s->pcb != NULL) {
       err_t err = tcp_fin_alone(s->pcb);
       if (err != ERR_OK)
-        return ztk_sock_err_from_lwip(err);
+        return ztk_sock_err_from_lwip(err); /* ZTK_ENOMEM: nothing changed, may be retried */
     }
+    s->wr_shut = true;
   }
   tcp_maybe_finish(s);
   ztk_sock_notify(s);
@@ -692,8 +693,11 @@ static void tcp_close_graceful(ztk_sock *s)
     tcp_unhook(pcb);
     s->pcb = NULL;
   }
-  /* the FIN first (see tcp_fin_alone); tcp_close then only marks the pcb closed by us */
-  if ((!s->wr_shut && tcp_fin_alone(pcb) != ERR_OK) || tcp_close(pcb) != ERR_OK) {
+  /* the FIN first (see tcp_fin_alone), then tcp_close only marks the pcb closed by us; without
+   * memory for it now, tcp_close queues the FIN itself (with the data, or later) */
+  if (!s->wr_shut)
+    (void)tcp_fin_alone(pcb);
+  if (tcp_close(pcb) != ERR_OK) {
     if (linger)
       tcp_unhook(pcb);
     tcp_abort(pcb);
