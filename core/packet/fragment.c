@@ -84,6 +84,8 @@ void ztk_fragq_init(ztk_fragq *q, int64_t timeout_ms)
   for (unsigned i = 0; i < ZTK_FRAGQ_ENTRIES; i++) {
     q->e[i].live = false;
     q->e[i].have = 0;
+    q->e[i].packet_id = 0;
+    q->e[i].first_ms = 0;
   }
   q->next = 0;
   q->timeout_ms = timeout_ms > 0 ? timeout_ms : ZTK_FRAGQ_TIMEOUT_MS;
@@ -106,7 +108,7 @@ static ztk_fragq_entry *entry_for(ztk_fragq *q, uint64_t packet_id, int64_t now_
 {
   for (unsigned i = 0; i < ZTK_FRAGQ_ENTRIES; i++) {
     ztk_fragq_entry *e = &q->e[i];
-    if (e->packet_id == packet_id && entry_live(q, e, now_ms))
+    if (entry_live(q, e, now_ms) && e->packet_id == packet_id) /* a dead slot's id is stale */
       return e;
   }
   ztk_fragq_entry *e = &q->e[q->next];
