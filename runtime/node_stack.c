@@ -4,9 +4,11 @@
  *
  * Which thread may call the node: only one holding the node's service lock. lwIP, though, is
  * shared: one service thread running lwIP's timers may make lwIP send frames on another
- * node's interfaces. Those frames wait in the other node's queue and its thread is woken (an
- * eventfd in its loop) to hand them over; a thread that holds the node's lock hands them over
- * itself, after anything already queued so that frames keep their order. */
+ * node's interfaces. Every frame lwIP sends waits in its node's queue (a copy); the thread
+ * that holds the node's lock hands the queue over once it has left lwIP, so that the node's
+ * work on it (encryption, the UDP send) runs outside the process-wide stack lock while other
+ * threads use lwIP. Frames queued by another node's thread wake the node's own thread (an
+ * eventfd in its loop) to hand them over. The queue is FIFO, so frames keep their order. */
 #include "runtime/node_stack.h"
 
 #include <errno.h>
@@ -22,6 +24,7 @@
 #include "stack/vnic.h"
 
 #define DRAIN_MAX (ZTK_NODE_STACK_QUEUE * 2) /* frames handed over per flush at most */
+#define DRAIN_BATCH 64                       /* frames taken out per stack lock round */
 #define REGISTRY_MAX 256                     /* services with a netstack in one process */
 
 typedef struct qframe {
@@ -40,6 +43,7 @@ typedef struct nstack {
   int wakefd;        /* watched by the service loop */
   qframe q[ZTK_NODE_STACK_QUEUE];
   unsigned qhead, qcount;
+  bool draining;     /* the node-lock holder is handing the queue over (no nesting) */
   int64_t planned;   /* monotonic time the loop will tick us at the latest */
   ztk_node_stack_counters ctr;
 } nstack;
@@ -80,7 +84,7 @@ static void queue_frame(nstack *n, uint64_t nwid, uint64_t src, uint64_t dst, ui
   memcpy(f->data, data, len);
   *f = (qframe){nwid, src, dst, et, len, f->data};
   n->qcount++;
-  n->ctr.queued++;
+  n->ctr.queued += tl_owner != n;
 }
 
 /* vnic op, inside lwIP, with the stack lock held by this thread. */
@@ -88,10 +92,6 @@ static void vnic_to_node(void *user, uint64_t nwid, uint64_t src, uint64_t dst, 
                          const void *data, size_t len)
 {
   nstack *n = user;
-  if (tl_owner == n && n->qcount == 0) {
-    to_node_now(n, nwid, src, dst, et, data, len);
-    return;
-  }
   queue_frame(n, nwid, src, dst, et, data, len);
   if (tl_owner != n)
     wake(n);
@@ -121,23 +121,13 @@ static void drop_queue(nstack *n)
   }
 }
 
-/* With the node lock and the stack lock (outermost level): hands the node what lwIP queued
- * for it and lwIP what the node queued for lwIP. */
-static void flush(nstack *n)
+/* With the node lock and the stack lock (outermost level): hands lwIP what the node queued
+ * for it and plans the next lwIP tick. */
+static void flush_stack(nstack *n)
 {
   if (!n->vnic || ztk_rt_stack_depth() != 1)
     return;
   ztk_vnic_flush(n->vnic);
-  for (int i = 0; i < DRAIN_MAX && n->qcount; i++) {
-    qframe f = n->q[n->qhead];
-    n->qhead = (n->qhead + 1) % ZTK_NODE_STACK_QUEUE;
-    n->qcount--;
-    to_node_now(n, f.nwid, f.src, f.dst, f.ethertype, f.data, f.len);
-    free(f.data);
-    ztk_vnic_flush(n->vnic);
-  }
-  if (n->qcount)
-    wake(n); /* more than one round's worth: continue on the next turn */
   int64_t next = ztk_stack_next_deadline();
   if (next < n->planned) {
     n->planned = next;
@@ -145,8 +135,43 @@ static void flush(nstack *n)
   }
 }
 
+/* With the node lock and without the stack lock: hands the node what lwIP queued for it, a
+ * batch per stack lock round. The node may answer into lwIP (hooks nest): the frames lwIP
+ * sends then join the queue and this loop hands them over too. */
+static void drain_to_node(nstack *n)
+{
+  if (n->draining || ztk_rt_stack_depth() != 0)
+    return;
+  n->draining = true;
+  qframe batch[DRAIN_BATCH];
+  for (int done = 0; done < DRAIN_MAX;) {
+    ztk_rt_stack_lock();
+    int k = 0;
+    for (; k < DRAIN_BATCH && n->qcount && n->node; k++) {
+      batch[k] = n->q[n->qhead];
+      n->qhead = (n->qhead + 1) % ZTK_NODE_STACK_QUEUE;
+      n->qcount--;
+    }
+    bool more = n->qcount > 0;
+    ztk_rt_stack_unlock();
+    for (int i = 0; i < k; i++) {
+      to_node_now(n, batch[i].nwid, batch[i].src, batch[i].dst, batch[i].ethertype,
+                  batch[i].data, batch[i].len);
+      free(batch[i].data);
+    }
+    done += k;
+    if (k == 0 || (!more && k < DRAIN_BATCH))
+      break;
+  }
+  n->draining = false;
+  ztk_rt_stack_lock();
+  if (n->qcount)
+    wake(n); /* more than one round's worth (or nested): continue on the next turn */
+  ztk_rt_stack_unlock();
+}
+
 /* Enters the stack for node n (its node lock held); returns the previous owner, for
- * hook_leave: hooks also run nested, from inside lwIP (the node answering a frame). */
+ * hook_leave: hooks also run nested (the node answering a frame it was handed). */
 static nstack *hook_enter(nstack *n)
 {
   nstack *prev = tl_owner;
@@ -157,8 +182,9 @@ static nstack *hook_enter(nstack *n)
 
 static void hook_leave(nstack *n, nstack *prev)
 {
-  flush(n);
+  flush_stack(n);
   ztk_rt_stack_unlock();
+  drain_to_node(n);
   tl_owner = prev;
 }
 
@@ -189,6 +215,9 @@ static void hk_node_down(void *user, ztk_node *node)
   ztk_stack_host_free(n->host);
   n->vnic = NULL;
   n->host = NULL;
+  ztk_rt_stack_unlock();
+  drain_to_node(n); /* the resets */
+  ztk_rt_stack_lock();
   drop_queue(n);
   ztk_rt_stack_unlock();
   n->node = NULL;
@@ -205,10 +234,11 @@ static int64_t hk_tick(void *user, ztk_node *node, int64_t now)
   int64_t mono = ztk_rt_mono_ms();
   ztk_stack_tick(mono);
   n->ctr.ticks++;
-  flush(n);
+  flush_stack(n);
   int64_t next = ztk_stack_next_deadline();
   n->planned = next;
   ztk_rt_stack_unlock();
+  drain_to_node(n);
   tl_owner = prev;
   return next == ZTK_NEVER ? ZTK_NEVER : now + (next > mono ? next - mono : 0);
 }
