@@ -25,6 +25,7 @@
 
 #define DRAIN_MAX (ZTK_NODE_STACK_QUEUE * 2) /* frames handed over per flush at most */
 #define DRAIN_BATCH 64                       /* frames taken out per stack lock round */
+#define HELD_MAX 64 /* frames from the node held during a wire batch (then handed over) */
 #define REGISTRY_MAX 256                     /* services with a netstack in one process */
 
 typedef struct qframe {
@@ -44,6 +45,9 @@ typedef struct nstack {
   qframe q[ZTK_NODE_STACK_QUEUE];
   unsigned qhead, qcount;
   bool draining;     /* the node-lock holder is handing the queue over (no nesting) */
+  bool batching;     /* the service thread is in a wire batch: frames for lwIP are held */
+  qframe held[HELD_MAX]; /* frames from the node for lwIP, one stack lock round per batch */
+  unsigned nheld;
   int64_t planned;   /* monotonic time the loop will tick us at the latest */
   ztk_node_stack_counters ctr;
 } nstack;
@@ -114,6 +118,9 @@ static const ztk_vnic_ops vnic_ops = {vnic_to_node, vnic_subscribe};
 
 static void drop_queue(nstack *n)
 {
+  for (unsigned i = 0; i < n->nheld; i++)
+    free(n->held[i].data);
+  n->nheld = 0;
   while (n->qcount) {
     free(n->q[n->qhead].data);
     n->qhead = (n->qhead + 1) % ZTK_NODE_STACK_QUEUE;
@@ -258,6 +265,23 @@ static void hk_event(void *user, ztk_node *node, const ztk_event *ev)
   hook_leave(n, prev);
 }
 
+/* Hands lwIP the frames held during a wire batch, under one stack lock round. */
+static void release_held(nstack *n)
+{
+  if (!n->nheld)
+    return;
+  nstack *prev = hook_enter(n);
+  for (unsigned i = 0; i < n->nheld; i++) {
+    qframe *f = &n->held[i];
+    if (n->vnic)
+      ztk_vnic_from_node(n->vnic, f->nwid, f->src, f->dst, f->ethertype, f->data, f->len);
+    free(f->data);
+  }
+  n->ctr.frames_from_node += n->nheld;
+  n->nheld = 0;
+  hook_leave(n, prev);
+}
+
 static void hk_frame_out(void *user, ztk_nwid nwid, uint64_t src, uint64_t dst, uint16_t et,
                          uint16_t vlan, const void *data, size_t len)
 {
@@ -265,10 +289,29 @@ static void hk_frame_out(void *user, ztk_nwid nwid, uint64_t src, uint64_t dst, 
   (void)vlan;
   if (!n->vnic)
     return;
+  if (n->batching && tl_owner == NULL) {
+    qframe *f = &n->held[n->nheld];
+    if ((f->data = malloc(len ? len : 1)) != NULL) {
+      memcpy(f->data, data, len);
+      *f = (qframe){nwid, src, dst, et, len, f->data};
+      if (++n->nheld == HELD_MAX)
+        release_held(n);
+      return;
+    }
+  }
   nstack *prev = hook_enter(n);
   ztk_vnic_from_node(n->vnic, nwid, src, dst, et, data, len);
   n->ctr.frames_from_node++;
   hook_leave(n, prev);
+}
+
+static void hk_wire_batch(void *user, ztk_node *node, bool open)
+{
+  nstack *n = user;
+  (void)node;
+  if (!open)
+    release_held(n);
+  n->batching = open;
 }
 
 static void on_wake_fd(void *user, ztk_node *node, int64_t now)
@@ -303,6 +346,7 @@ static const ztk_service_hooks hooks = {
   .tick = hk_tick,
   .event = hk_event,
   .frame_out = hk_frame_out,
+  .wire_batch = hk_wire_batch,
   .node_down = hk_node_down,
   .service_gone = hk_service_gone,
 };
