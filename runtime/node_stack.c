@@ -151,30 +151,26 @@ static void drain_to_node(nstack *n)
     return;
   n->draining = true;
   qframe batch[DRAIN_BATCH];
-  for (int done = 0; done < DRAIN_MAX;) {
+  for (int done = 0;; done += DRAIN_BATCH) {
     ztk_rt_stack_lock();
     int k = 0;
-    for (; k < DRAIN_BATCH && n->qcount && n->node; k++) {
+    for (; k < DRAIN_BATCH && n->qcount && n->node && done < DRAIN_MAX; k++) {
       batch[k] = n->q[n->qhead];
       n->qhead = (n->qhead + 1) % ZTK_NODE_STACK_QUEUE;
       n->qcount--;
     }
-    bool more = n->qcount > 0;
+    if (k == 0 && n->qcount)
+      wake(n); /* more than one round's worth: continue on the next turn */
     ztk_rt_stack_unlock();
+    if (k == 0)
+      break;
     for (int i = 0; i < k; i++) {
       to_node_now(n, batch[i].nwid, batch[i].src, batch[i].dst, batch[i].ethertype,
                   batch[i].data, batch[i].len);
       free(batch[i].data);
     }
-    done += k;
-    if (k == 0 || (!more && k < DRAIN_BATCH))
-      break;
   }
   n->draining = false;
-  ztk_rt_stack_lock();
-  if (n->qcount)
-    wake(n); /* more than one round's worth (or nested): continue on the next turn */
-  ztk_rt_stack_unlock();
 }
 
 /* Enters the stack for node n (its node lock held); returns the previous owner, for
