@@ -238,12 +238,16 @@ void sock_meter_start(sock_meter *m)
   }
 }
 
+void sock_meter_drop(sock_meter *m)
+{
+  EVP_MD_CTX_free(m->sha_in);
+  m->sha_in = NULL;
+}
+
 void sock_meter_received(sock_meter *m, const void *data, size_t len)
 {
-  if (m->sha_in && EVP_DigestUpdate(m->sha_in, data, len) != 1) {
-    EVP_MD_CTX_free(m->sha_in);
-    m->sha_in = NULL;
-  }
+  if (m->sha_in && EVP_DigestUpdate(m->sha_in, data, len) != 1)
+    sock_meter_drop(m);
   atomic_fetch_add(&m->in, len);
 }
 
@@ -284,8 +288,7 @@ void sock_meter_done(node_cli *cli, sock_session *ss, sock_meter *m, const char 
     sodium_bin2hex(hex, 65, sha, shalen);
   else
     snprintf(hex, 65, "unavailable");
-  EVP_MD_CTX_free(m->sha_in);
-  m->sha_in = NULL;
+  sock_meter_drop(m);
   json_t *o = json_pack("{s:s, s:s, s:I, s:I, s:f, s:f, s:s}", "event", "done", "peer", who,
                         "received", (json_int_t)in, "sent", (json_int_t)out, "seconds",
                         (double)us / 1e6, "MBps", mb_per_s(in + out, us), "sha256", hex);

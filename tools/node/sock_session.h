@@ -83,6 +83,8 @@ socklen_t sock_len(const struct sockaddr_storage *ss);
 void sock_format_endpoint(const struct sockaddr_storage *ss, char *out, size_t cap);
 
 void sock_meter_start(sock_meter *m);
+/* Ends a meter without a "done" line (frees its digest state). */
+void sock_meter_drop(sock_meter *m);
 void sock_meter_received(sock_meter *m, const void *data, size_t len);
 void sock_meter_sent(sock_meter *m, size_t len);
 
