@@ -175,16 +175,33 @@ static int setup(void)
   return 0;
 }
 
-int main(void)
+/* With arguments, only the figures named (e.g. `bench_sockets tcp_1_stream`) are taken. */
+static bool wanted(int argc, char **argv, const char *name)
+{
+  for (int i = 1; i < argc; i++)
+    if (strcmp(argv[i], name) == 0)
+      return true;
+  return argc < 2;
+}
+
+int main(int argc, char **argv)
 {
   if (setup()) {
     fprintf(stderr, "bench_sockets: the loopback network did not come up\n");
     return 1;
   }
-  bench_print("sockets.tcp_1_stream", tcp_throughput(1, 8001), "MB/s");
-  bench_print("sockets.tcp_8_streams", tcp_throughput(8, 8002), "MB/s");
-  bench_print("sockets.tcp_rtt_64B", tcp_rtt_us(8003), "us");
-  bench_print("sockets.udp_1000B", udp_pps(8004), "datagrams/s");
+  if (wanted(argc, argv, "tcp_1_stream"))
+    bench_print("sockets.tcp_1_stream", tcp_throughput(1, 8001), "MB/s");
+  if (wanted(argc, argv, "tcp_8_streams"))
+    bench_print("sockets.tcp_8_streams", tcp_throughput(8, 8002), "MB/s");
+  if (wanted(argc, argv, "tcp_rtt_64B"))
+    bench_print("sockets.tcp_rtt_64B", tcp_rtt_us(8003), "us");
+  if (wanted(argc, argv, "udp_1000B"))
+    bench_print("sockets.udp_1000B", udp_pps(8004), "datagrams/s");
+  if (!wanted(argc, argv, "per_connection")) {
+    rtnet_free(&net);
+    return 0;
+  }
   static ztk_socket *s[2 * CONNS];
   long before = rss_kib();
   size_t heap = mallinfo2().uordblks;

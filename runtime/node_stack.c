@@ -4,9 +4,11 @@
  *
  * Which thread may call the node: only one holding the node's service lock. lwIP, though, is
  * shared: one service thread running lwIP's timers may make lwIP send frames on another
- * node's interfaces. Those frames wait in the other node's queue and its thread is woken (an
- * eventfd in its loop) to hand them over; a thread that holds the node's lock hands them over
- * itself, after anything already queued so that frames keep their order. */
+ * node's interfaces. Every frame lwIP sends waits in its node's queue (a copy); the thread
+ * that holds the node's lock hands the queue over once it has left lwIP, so that the node's
+ * work on it (encryption, the UDP send) runs outside the process-wide stack lock while other
+ * threads use lwIP. Frames queued by another node's thread wake the node's own thread (an
+ * eventfd in its loop) to hand them over. The queue is FIFO, so frames keep their order. */
 #include "runtime/node_stack.h"
 
 #include <errno.h>
@@ -23,6 +25,8 @@
 #include "stack/vnic.h"
 
 #define DRAIN_MAX (ZTK_NODE_STACK_QUEUE * 2) /* frames handed over per flush at most */
+#define DRAIN_BATCH 64                       /* frames taken out per stack lock round */
+#define HELD_MAX 64 /* frames from the node held during a wire batch (then handed over) */
 #define REGISTRY_MAX 256                     /* services with a netstack in one process */
 
 typedef struct qframe {
@@ -41,6 +45,10 @@ typedef struct nstack {
   int wakefd;        /* watched by the service loop */
   qframe q[ZTK_NODE_STACK_QUEUE];
   unsigned qhead, qcount;
+  bool draining;     /* the node-lock holder is handing the queue over (no nesting) */
+  bool batching;     /* the service thread is in a wire batch: frames for lwIP are held */
+  qframe held[HELD_MAX]; /* frames from the node for lwIP, one stack lock round per batch */
+  unsigned nheld;
   int64_t planned;   /* monotonic time the loop will tick us at the latest */
   ztk_node_stack_counters ctr;
 } nstack;
@@ -81,7 +89,7 @@ static void queue_frame(nstack *n, uint64_t nwid, uint64_t src, uint64_t dst, ui
   memcpy(f->data, data, len);
   *f = (qframe){nwid, src, dst, et, len, f->data};
   n->qcount++;
-  n->ctr.queued++;
+  n->ctr.queued += tl_owner != n;
 }
 
 /* vnic op, inside lwIP, with the stack lock held by this thread. */
@@ -89,10 +97,6 @@ static void vnic_to_node(void *user, uint64_t nwid, uint64_t src, uint64_t dst, 
                          const void *data, size_t len)
 {
   nstack *n = user;
-  if (tl_owner == n && n->qcount == 0) {
-    to_node_now(n, nwid, src, dst, et, data, len);
-    return;
-  }
   queue_frame(n, nwid, src, dst, et, data, len);
   if (tl_owner != n)
     wake(n);
@@ -115,6 +119,9 @@ static const ztk_vnic_ops vnic_ops = {vnic_to_node, vnic_subscribe};
 
 static void drop_queue(nstack *n)
 {
+  for (unsigned i = 0; i < n->nheld; i++)
+    free(n->held[i].data);
+  n->nheld = 0;
   while (n->qcount) {
     free(n->q[n->qhead].data);
     n->qhead = (n->qhead + 1) % ZTK_NODE_STACK_QUEUE;
@@ -122,23 +129,13 @@ static void drop_queue(nstack *n)
   }
 }
 
-/* With the node lock and the stack lock (outermost level): hands the node what lwIP queued
- * for it and lwIP what the node queued for lwIP. */
-static void flush(nstack *n)
+/* With the node lock and the stack lock (outermost level): hands lwIP what the node queued
+ * for it and plans the next lwIP tick. */
+static void flush_stack(nstack *n)
 {
   if (!n->vnic || ztk_rt_stack_depth() != 1)
     return;
   ztk_vnic_flush(n->vnic);
-  for (int i = 0; i < DRAIN_MAX && n->qcount; i++) {
-    qframe f = n->q[n->qhead];
-    n->qhead = (n->qhead + 1) % ZTK_NODE_STACK_QUEUE;
-    n->qcount--;
-    to_node_now(n, f.nwid, f.src, f.dst, f.ethertype, f.data, f.len);
-    free(f.data);
-    ztk_vnic_flush(n->vnic);
-  }
-  if (n->qcount)
-    wake(n); /* more than one round's worth: continue on the next turn */
   int64_t next = ztk_stack_next_deadline();
   if (next < n->planned) {
     n->planned = next;
@@ -146,8 +143,39 @@ static void flush(nstack *n)
   }
 }
 
+/* With the node lock and without the stack lock: hands the node what lwIP queued for it, a
+ * batch per stack lock round. The node may answer into lwIP (hooks nest): the frames lwIP
+ * sends then join the queue and this loop hands them over too. */
+static void drain_to_node(nstack *n)
+{
+  if (n->draining || ztk_rt_stack_depth() != 0)
+    return;
+  n->draining = true;
+  qframe batch[DRAIN_BATCH];
+  for (int done = 0;; done += DRAIN_BATCH) {
+    ztk_rt_stack_lock();
+    int k = 0;
+    for (; k < DRAIN_BATCH && n->qcount && n->node && done < DRAIN_MAX; k++) {
+      batch[k] = n->q[n->qhead];
+      n->qhead = (n->qhead + 1) % ZTK_NODE_STACK_QUEUE;
+      n->qcount--;
+    }
+    if (k == 0 && n->qcount)
+      wake(n); /* more than one round's worth: continue on the next turn */
+    ztk_rt_stack_unlock();
+    if (k == 0)
+      break;
+    for (int i = 0; i < k; i++) {
+      to_node_now(n, batch[i].nwid, batch[i].src, batch[i].dst, batch[i].ethertype,
+                  batch[i].data, batch[i].len);
+      free(batch[i].data);
+    }
+  }
+  n->draining = false;
+}
+
 /* Enters the stack for node n (its node lock held); returns the previous owner, for
- * hook_leave: hooks also run nested, from inside lwIP (the node answering a frame). */
+ * hook_leave: hooks also run nested (the node answering a frame it was handed). */
 static nstack *hook_enter(nstack *n)
 {
   nstack *prev = tl_owner;
@@ -158,8 +186,9 @@ static nstack *hook_enter(nstack *n)
 
 static void hook_leave(nstack *n, nstack *prev)
 {
-  flush(n);
+  flush_stack(n);
   ztk_rt_stack_unlock();
+  drain_to_node(n);
   tl_owner = prev;
 }
 
@@ -190,6 +219,9 @@ static void hk_node_down(void *user, ztk_node *node)
   ztk_stack_host_free(n->host);
   n->vnic = NULL;
   n->host = NULL;
+  ztk_rt_stack_unlock();
+  drain_to_node(n); /* the resets */
+  ztk_rt_stack_lock();
   drop_queue(n);
   ztk_rt_stack_unlock();
   n->node = NULL;
@@ -206,10 +238,11 @@ static int64_t hk_tick(void *user, ztk_node *node, int64_t now)
   int64_t mono = ztk_rt_mono_ms();
   ztk_stack_tick(mono);
   n->ctr.ticks++;
-  flush(n);
+  flush_stack(n);
   int64_t next = ztk_stack_next_deadline();
   n->planned = next;
   ztk_rt_stack_unlock();
+  drain_to_node(n);
   tl_owner = prev;
   return next == ZTK_NEVER ? ZTK_NEVER : now + (next > mono ? next - mono : 0);
 }
@@ -229,6 +262,23 @@ static void hk_event(void *user, ztk_node *node, const ztk_event *ev)
   hook_leave(n, prev);
 }
 
+/* Hands lwIP the frames held during a wire batch, under one stack lock round. */
+static void release_held(nstack *n)
+{
+  if (!n->nheld)
+    return;
+  nstack *prev = hook_enter(n);
+  for (unsigned i = 0; i < n->nheld; i++) {
+    qframe *f = &n->held[i];
+    if (n->vnic)
+      ztk_vnic_from_node(n->vnic, f->nwid, f->src, f->dst, f->ethertype, f->data, f->len);
+    free(f->data);
+  }
+  n->ctr.frames_from_node += n->nheld;
+  n->nheld = 0;
+  hook_leave(n, prev);
+}
+
 static void hk_frame_out(void *user, ztk_nwid nwid, uint64_t src, uint64_t dst, uint16_t et,
                          uint16_t vlan, const void *data, size_t len)
 {
@@ -236,10 +286,29 @@ static void hk_frame_out(void *user, ztk_nwid nwid, uint64_t src, uint64_t dst, 
   (void)vlan;
   if (!n->vnic)
     return;
+  if (n->batching && tl_owner == NULL) {
+    qframe *f = &n->held[n->nheld];
+    if ((f->data = malloc(len ? len : 1)) != NULL) {
+      memcpy(f->data, data, len);
+      *f = (qframe){nwid, src, dst, et, len, f->data};
+      if (++n->nheld == HELD_MAX)
+        release_held(n);
+      return;
+    }
+  }
   nstack *prev = hook_enter(n);
   ztk_vnic_from_node(n->vnic, nwid, src, dst, et, data, len);
   n->ctr.frames_from_node++;
   hook_leave(n, prev);
+}
+
+static void hk_wire_batch(void *user, ztk_node *node, bool open)
+{
+  nstack *n = user;
+  (void)node;
+  if (!open)
+    release_held(n);
+  n->batching = open;
 }
 
 static void on_wake_fd(void *user, ztk_node *node, int64_t now)
@@ -274,6 +343,7 @@ static const ztk_service_hooks hooks = {
   .tick = hk_tick,
   .event = hk_event,
   .frame_out = hk_frame_out,
+  .wire_batch = hk_wire_batch,
   .node_down = hk_node_down,
   .service_gone = hk_service_gone,
 };

@@ -17,7 +17,7 @@
 typedef struct ztk_node_stack_counters {
   uint64_t frames_to_node;   /* frames lwIP handed to the node */
   uint64_t frames_from_node; /* frames the node handed to lwIP */
-  uint64_t queued;           /* of frames_to_node: those that waited for the node's thread */
+  uint64_t queued;           /* of frames_to_node: those sent while another node ran lwIP */
   uint64_t queue_drops;
   uint64_t lost_subscriptions; /* multicast (un)subscriptions made off the node's thread */
   uint64_t ticks;

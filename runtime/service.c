@@ -172,6 +172,13 @@ static int run_timers(ztk_service *s, int64_t now)
   return wait < 0 ? 0 : wait > ZTK_SERVICE_MAX_WAIT_MS ? ZTK_SERVICE_MAX_WAIT_MS : (int)wait;
 }
 
+static void wire_batch(ztk_service *s, bool open)
+{
+  for (int i = 0; i < s->nhooks && s->hooks_live; i++)
+    if (s->hooks[i].h->wire_batch)
+      s->hooks[i].h->wire_batch(s->hooks[i].user, s->node, open);
+}
+
 static void receive(ztk_service *s)
 {
   for (int round = 0; round < RECV_ROUNDS; round++) {
@@ -184,8 +191,10 @@ static void receive(ztk_service *s)
     if (n <= 0)
       return;
     int64_t now = ztk_service_clock_ms();
+    wire_batch(s, true);
     for (int i = 0; i < n; i++)
       ztk_node_wire_in(s->node, now, d[i].sock, &d[i].from, d[i].data, d[i].len, &s->deadline);
+    wire_batch(s, false);
     s->stats.datagrams_in += (uint64_t)n;
     ztk_service_flush(s);
     if (n < RECV_BATCH)

@@ -29,6 +29,10 @@ typedef struct ztk_service_hooks {
   /* OPTIONAL. Ethernet frames for the host (ztk_node_callbacks.frame_out). */
   void (*frame_out)(void *user, ztk_nwid nwid, uint64_t src_mac, uint64_t dst_mac,
                     uint16_t ethertype, uint16_t vlan_id, const void *data, size_t len);
+  /* OPTIONAL. A batch of received datagrams starts (open) or has been handed to the node
+   * (!open), on the service thread with the lock held: frame_out calls in between may be held
+   * back and handled together when the batch closes. */
+  void (*wire_batch)(void *user, ztk_node *node, bool open);
   /* OPTIONAL. The node is about to be freed (stop, or hooks removed from a running service). */
   void (*node_down)(void *user, ztk_node *node);
   /* OPTIONAL. The service itself is being freed (after its last stop, without the lock):

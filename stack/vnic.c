@@ -109,7 +109,9 @@ static vnet *vnet_find(const ztk_vnic *v, uint64_t nwid)
 
 static int nif_add(vnet *n)
 {
-  ztk_stack_netif_config cfg = {n->nwid, n->mac, n->mtu, false};
+  /* The node hands over only frames ZeroTier authenticated end to end: a checksum check on
+   * them finds nothing and cost ~4% of a transfer's CPU. Outgoing checksums are still made. */
+  ztk_stack_netif_config cfg = {n->nwid, n->mac, n->mtu, true};
   if (n->nnif == ZTK_VNIC_MAX_V4)
     return ZTK_ELIMIT;
   int rc = ztk_stack_netif_new(&n->nif[n->nnif], n->v->host, &cfg, &nif_cb, n);

@@ -405,9 +405,9 @@ static int udp_resolve(const ztk_udp_options *in, ztk_udp_options *o)
   if (o->recv_batch == 0)
     o->recv_batch = ZTK_UDP_RECV_BATCH_DEFAULT;
   if (o->rcvbuf == 0)
-    o->rcvbuf = ZTK_UDP_BUFFER_DEFAULT;
+    o->rcvbuf = ZTK_UDP_RCVBUF_DEFAULT;
   if (o->sndbuf == 0)
-    o->sndbuf = ZTK_UDP_BUFFER_DEFAULT;
+    o->sndbuf = ZTK_UDP_SNDBUF_DEFAULT;
   return 0;
 }
 

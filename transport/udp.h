@@ -34,13 +34,18 @@
 
 #include "transport/transport.h"
 
-#define ZTK_UDP_BUFFER_DEFAULT (4 << 20) /* bytes asked for SO_RCVBUF / SO_SNDBUF */
+/* Bytes asked for SO_RCVBUF (privileged: beyond net.core.rmem_max). The receive buffer holds
+ * what peers' TCP windows put in flight while the receiving thread is off the CPU: 8 streams
+ * (1 MiB windows) overflowed 4 MiB on loopback (hundreds of drops per 128 MiB, a third of the
+ * throughput after lwIP's loss recovery); about 2.5 KiB of kernel memory per datagram. */
+#define ZTK_UDP_RCVBUF_DEFAULT (16 << 20)
+#define ZTK_UDP_SNDBUF_DEFAULT (4 << 20) /* bytes asked for SO_SNDBUF */
 #define ZTK_UDP_RECV_BATCH_DEFAULT 64    /* datagrams per recvmmsg call */
 #define ZTK_UDP_BATCH_MAX 1024           /* the kernel's limit per recvmmsg/sendmmsg call */
 #define ZTK_UDP_SLOT_BYTES 2048          /* largest datagram the send queue copies */
 
 typedef struct ztk_udp_options {
-  int rcvbuf;     /* socket receive buffer in bytes: 0 = ZTK_UDP_BUFFER_DEFAULT, < 0 = kernel's */
+  int rcvbuf;     /* socket receive buffer in bytes: 0 = ZTK_UDP_RCVBUF_DEFAULT, < 0 = kernel's */
   int sndbuf;     /* socket send buffer, likewise */
   int recv_batch; /* datagrams per recvmmsg call: 0 = default, at most ZTK_UDP_BATCH_MAX */
   int send_queue; /* datagrams send() may queue: 0 = none (send at once), <= ZTK_UDP_BATCH_MAX */

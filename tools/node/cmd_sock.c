@@ -374,6 +374,7 @@ static int call_transfer(node_cli *cli, sock_session *ss, const call_opts *o, FI
   call_sender cs = {s, in, ss->timeout_s, &m, 0};
   pthread_t t;
   if (pthread_create(&t, NULL, call_send_main, &cs) != 0) {
+    sock_meter_drop(&m);
     ztk_socket_close(s);
     return CLI_FAILED;
   }

@@ -231,12 +231,23 @@ void sock_meter_start(sock_meter *m)
   m->start_us = m->last_progress_us = cli_mono_us();
   atomic_store(&m->in, 0);
   atomic_store(&m->out, 0);
-  crypto_hash_sha256_init(&m->sha_in);
+  m->sha_in = EVP_MD_CTX_new();
+  if (m->sha_in && EVP_DigestInit_ex(m->sha_in, EVP_sha256(), NULL) != 1) {
+    EVP_MD_CTX_free(m->sha_in);
+    m->sha_in = NULL;
+  }
+}
+
+void sock_meter_drop(sock_meter *m)
+{
+  EVP_MD_CTX_free(m->sha_in);
+  m->sha_in = NULL;
 }
 
 void sock_meter_received(sock_meter *m, const void *data, size_t len)
 {
-  crypto_hash_sha256_update(&m->sha_in, data, len);
+  if (m->sha_in && EVP_DigestUpdate(m->sha_in, data, len) != 1)
+    sock_meter_drop(m);
   atomic_fetch_add(&m->in, len);
 }
 
@@ -269,11 +280,15 @@ void sock_meter_progress(node_cli *cli, sock_session *ss, sock_meter *m, const c
 void sock_meter_done(node_cli *cli, sock_session *ss, sock_meter *m, const char *who,
                      json_t *extra, char hex[65])
 {
-  uint8_t sha[crypto_hash_sha256_BYTES];
+  uint8_t sha[EVP_MAX_MD_SIZE];
+  unsigned shalen = 0;
   int64_t us = cli_mono_us() - m->start_us;
   uint64_t in = atomic_load(&m->in), out = atomic_load(&m->out);
-  crypto_hash_sha256_final(&m->sha_in, sha);
-  sodium_bin2hex(hex, 65, sha, sizeof sha);
+  if (m->sha_in && EVP_DigestFinal_ex(m->sha_in, sha, &shalen) == 1 && shalen == 32)
+    sodium_bin2hex(hex, 65, sha, shalen);
+  else
+    snprintf(hex, 65, "unavailable");
+  sock_meter_drop(m);
   json_t *o = json_pack("{s:s, s:s, s:I, s:I, s:f, s:f, s:s}", "event", "done", "peer", who,
                         "received", (json_int_t)in, "sent", (json_int_t)out, "seconds",
                         (double)us / 1e6, "MBps", mb_per_s(in + out, us), "sha256", hex);
