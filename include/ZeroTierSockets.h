@@ -521,6 +521,11 @@ ZTS_API int ZTCALL zts_core_query_route(uint64_t net_id, unsigned int idx, char 
                                         unsigned int len, uint16_t *flags, uint16_t *metric);
 ZTS_API int ZTCALL zts_core_query_path_count(uint64_t peer_id);
 ZTS_API int ZTCALL zts_core_query_path(uint64_t peer_id, unsigned int idx, char *dst, unsigned int len);
+/* The multicast groups the node listens to on the network (the broadcast group, ARP and
+ * solicited-node groups of its addresses, groups its sockets joined): Ethernet MAC (low 48
+ * bits) and ADI, ordered by (mac, adi). */
+ZTS_API int ZTCALL zts_core_query_mc_count(uint64_t net_id);
+ZTS_API int ZTCALL zts_core_query_mc(uint64_t net_id, unsigned int idx, uint64_t *mac, uint32_t *adi);
 
 /* ======================================================================================== */
 /* Identities, statistics, utilities                                                        */

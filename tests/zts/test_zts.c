@@ -329,6 +329,30 @@ static void test_node_and_network(void **state)
   assert_string_equal(target, "10.55.0.0/24");
   assert_string_equal(via, "");
   assert_int_equal(zts_core_query_route_count(0x1234), ZTS_ERR_NO_RESULT);
+  /* multicast groups: broadcast, the ARP group of the IPv4 address (ADI = the address),
+   * solicited-node groups of the IPv6 addresses */
+  int nmc = zts_core_query_mc_count(nwid);
+  assert_true(nmc >= 3);
+  bool bcast = false, arp = false, sol = false;
+  struct zts_sockaddr_storage a4;
+  assert_int_equal(zts_addr_get(nwid, ZTS_AF_INET, &a4), ZTS_ERR_OK);
+  uint32_t ip4 = ntohl(((struct zts_sockaddr_in *)&a4)->sin_addr.s_addr);
+  for (int i = 0; i < nmc; i++) {
+    uint64_t mac;
+    uint32_t adi;
+    assert_int_equal(zts_core_query_mc(nwid, (unsigned)i, &mac, &adi), ZTS_ERR_OK);
+    bcast |= mac == 0xffffffffffffull && adi == 0;
+    arp |= mac == 0xffffffffffffull && adi == ip4;
+    sol |= (mac >> 24) == 0x3333ffull;
+  }
+  assert_true(bcast && arp && sol);
+  uint64_t mac;
+  uint32_t adi;
+  assert_int_equal(zts_core_query_mc(nwid, (unsigned)nmc, &mac, &adi), ZTS_ERR_ARG);
+  assert_int_equal(zts_core_query_mc(nwid, 0, NULL, &adi), ZTS_ERR_ARG);
+  assert_int_equal(zts_core_query_mc(nwid, 0, &mac, NULL), ZTS_ERR_ARG);
+  assert_int_equal(zts_core_query_mc_count(0x1234), ZTS_ERR_NO_RESULT);
+  assert_int_equal(zts_core_query_mc(0x1234, 0, &mac, &adi), ZTS_ERR_NO_RESULT);
   assert_int_equal(zts_core_lock_release(), ZTS_ERR_OK);
   /* peers: the root is a PLANET */
   assert_true(zts_peer_count() >= 1);
