@@ -388,10 +388,3 @@ ZTS_API int zts_bsd_ioctl(int fd, unsigned long request, void *argp)
   zts_fd_put(e);
   return (int)result(rc);
 }
-
-ZTS_API struct zts_hostent *zts_bsd_gethostbyname(const char *name)
-{
-  (void)name;
-  zts_set_errno(ZTS_ENOSYS);
-  return NULL;
-}

@@ -101,6 +101,30 @@ ZTK_API int ztk_netstack_addresses(ztk_netstack *ns, ztk_nwid nwid, struct socka
 /* Sockets of this netstack that are open now. */
 ZTK_API int ztk_netstack_socket_count(ztk_netstack *ns);
 
+/* ---- name lookups ------------------------------------------------------------------------- */
+/* Through lwIP's DNS client, which is one per process: the servers (ZTK_DNS_SERVERS of them,
+ * asked in order) and the answer cache are shared by every netstack of the process, and one
+ * node's lookups run at a time. Servers are reached over the node's networks. */
+
+#define ZTK_DNS_SERVERS 2
+
+/* Sets server index (addr NULL: clears it; else an AF_INET/AF_INET6 address, port ignored).
+ * Returns 0 or one of: ZTK_EINVAL, ZTK_ENODE_STOPPED / ZTK_ESTATE (node not running). */
+ZTK_API int ztk_netstack_dns_set_server(ztk_netstack *ns, int index, const struct sockaddr *addr);
+
+/* Server index into out (ss_family AF_UNSPEC when unset). Returns 0 or as above. */
+ZTK_API int ztk_netstack_dns_server(ztk_netstack *ns, int index, struct sockaddr_storage *out);
+
+/* Looks up name: family AF_INET (A record), AF_INET6 (AAAA) or AF_UNSPEC (A, else AAAA); a
+ * numeric address is answered at once. out receives the first address (port 0). Waits up to
+ * timeout_ms. Returns 0 or one of: ZTK_ENOTFOUND (the server answered: no such name or
+ * record), ZTK_ETIMEDOUT (no answer: from the servers, or within timeout_ms),
+ * ZTK_ESOCK_NETUNREACH (no server set or reachable), ZTK_ESTATE (another node of the process
+ * is looking up a name, or this node is not running), ZTK_EINVAL (NULL, empty or longer than
+ * 255 bytes), ZTK_ENOMEM, ZTK_ENODE_STOPPED. */
+ZTK_API int ztk_netstack_resolve(ztk_netstack *ns, const char *name, int family, int timeout_ms,
+                                 struct sockaddr_storage *out);
+
 /* ---- sockets ------------------------------------------------------------------------------- */
 
 /* Opens a socket: family AF_INET or AF_INET6. Returns 0 or one of: ZTK_EINVAL,
