@@ -192,7 +192,7 @@ typedef enum {
 
 #define ZTS_SOCK_STREAM 0x0001
 #define ZTS_SOCK_DGRAM 0x0002
-#define ZTS_SOCK_RAW 0x0003 /* not supported: zts_bsd_socket gives ZTS_ESOCKTNOSUPPORT */
+#define ZTS_SOCK_RAW 0x0003 /* with ZTS_IPPROTO_ICMP (IPv4) or ZTS_IPPROTO_ICMPV6 (IPv6) */
 
 #define ZTS_IPPROTO_IP 0x0000
 #define ZTS_IPPROTO_ICMP 0x0001
@@ -764,7 +764,12 @@ struct zts_msghdr {
 #define ZTS_SHUT_RDWR 0x2
 
 /* family ZTS_AF_INET/ZTS_AF_INET6; type ZTS_SOCK_STREAM/DGRAM (protocol 0 or the matching
- * one). Returns the new fd, ZTS_ERR_SERVICE (node not running) or ZTS_ERR_SOCKET. */
+ * one), or ZTS_SOCK_RAW with ZTS_IPPROTO_ICMP / ZTS_IPPROTO_ICMPV6 (as libzt's lwIP: sendto
+ * takes an ICMP message, IPv4 with its checksum, ICMPv6 without; recvfrom returns every ICMP
+ * packet the node receives, IP header included, while the stack still answers echo requests;
+ * connect, send and recv without an address are not supported on them). Returns the new fd,
+ * ZTS_ERR_SERVICE (node not running) or ZTS_ERR_SOCKET (ZTS_EPROTONOSUPPORT for another
+ * protocol, ZTS_ESOCKTNOSUPPORT for another type). */
 ZTS_API int ZTCALL zts_bsd_socket(int family, int type, int protocol);
 ZTS_API int ZTCALL zts_bsd_connect(int fd, const struct zts_sockaddr *addr, zts_socklen_t addrlen);
 ZTS_API int ZTCALL zts_bsd_bind(int fd, const struct zts_sockaddr *addr, zts_socklen_t addrlen);

@@ -45,6 +45,11 @@ typedef enum ztk_sock_type {
   ZTK_SOCK_STREAM = 1, /* TCP */
   ZTK_SOCK_DGRAM = 2,  /* UDP */
   ZTK_SOCK_PING = 3,   /* ICMP / ICMPv6 echo */
+  ZTK_SOCK_RAW = 4,    /* raw ICMP (IPv4) / ICMPv6 (IPv6): sendto writes an ICMP message
+                          (IPv4: with its checksum; ICMPv6: the stack computes it), recvfrom
+                          reads every ICMP packet of the family the node's netifs receive,
+                          IP header included (as lwIP's raw sockets); no connect/send/recv
+                          without an address, port ignored */
 } ztk_sock_type;
 
 /* Readiness bits (ztk_socket_events, ztk_socket_poll). */

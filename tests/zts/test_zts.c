@@ -823,6 +823,90 @@ static void test_dns(void **state)
   assert_int_equal(zts_dns_set_server(0, &srv), ZTS_ERR_OK); /* cleared */
 }
 
+/* Raw ICMP sockets: an echo request written by hand gets the member's echo reply (read with
+ * its IP header); IPv6 likewise with the checksum left to the stack; bad uses refused. */
+static uint16_t csum(const uint8_t *b, size_t n)
+{
+  uint32_t sum = 0;
+  for (size_t i = 0; i + 1 < n; i += 2)
+    sum += (uint32_t)(b[i] << 8 | b[i + 1]);
+  if (n & 1)
+    sum += (uint32_t)b[n - 1] << 8;
+  while (sum >> 16)
+    sum = (sum & 0xffff) + (sum >> 16);
+  return (uint16_t)~sum;
+}
+
+/* Sends an echo request (type, id 0x5a5a) to `to` on fd and waits for the matching reply
+ * (type reply_type) whose ICMP part starts `skip` bytes after the IP header's start. */
+static void raw_echo(int fd, const struct zts_sockaddr *to, zts_socklen_t tolen, int type,
+                     int reply_type, bool v4)
+{
+  uint8_t req[24] = {(uint8_t)type, 0, 0, 0, 0x5a, 0x5a, 0, 1};
+  memcpy(req + 8, "raw-icmp-payload", 16);
+  if (v4) {
+    uint16_t c = csum(req, sizeof req);
+    req[2] = (uint8_t)(c >> 8);
+    req[3] = (uint8_t)c;
+  }
+  assert_int_equal(zts_bsd_sendto(fd, req, sizeof req, 0, to, tolen), (ssize_t)sizeof req);
+  struct zts_pollfd pfd = {fd, ZTS_POLLIN, 0};
+  for (int tries = 0; tries < 50; tries++) {
+    assert_int_equal(zts_bsd_poll(&pfd, 1, IO_MS), 1);
+    uint8_t pkt[256];
+    struct zts_sockaddr_storage from;
+    zts_socklen_t fl = sizeof from;
+    ssize_t n = zts_bsd_recvfrom(fd, pkt, sizeof pkt, 0, (struct zts_sockaddr *)&from, &fl);
+    assert_true(n > 0);
+    assert_int_equal(pkt[0] >> 4, v4 ? 4 : 6);
+    size_t hl = v4 ? (size_t)(pkt[0] & 15) * 4 : 40;
+    if ((size_t)n < hl + sizeof req || pkt[hl] != reply_type || pkt[hl + 4] != 0x5a)
+      continue; /* our own request, seen on the way out, or something else */
+    assert_memory_equal(pkt + hl + 8, "raw-icmp-payload", 16);
+    assert_int_equal(from.ss_family, v4 ? ZTS_AF_INET : ZTS_AF_INET6);
+    return;
+  }
+  fail_msg("no echo reply");
+}
+
+static void test_raw_icmp(void **state)
+{
+  struct zts_sockaddr_in to4;
+  zts_socklen_t len = sizeof to4;
+  assert_int_equal(zts_util_ipstr_to_saddr(b_ip4, 0, (struct zts_sockaddr *)&to4, &len), ZTS_ERR_OK);
+  int fd = zts_bsd_socket(ZTS_AF_INET, ZTS_SOCK_RAW, ZTS_IPPROTO_ICMP);
+  assert_true(fd >= 0);
+  int type = 0;
+  zts_socklen_t tl = sizeof type;
+  assert_int_equal(zts_bsd_getsockopt(fd, ZTS_SOL_SOCKET, ZTS_SO_TYPE, &type, &tl), 0);
+  assert_int_equal(type, ZTS_SOCK_RAW);
+  raw_echo(fd, (struct zts_sockaddr *)&to4, sizeof to4, 8, 0, true);
+  assert_int_equal(zts_bsd_send(fd, "x", 1, 0), ZTS_ERR_SOCKET);
+  assert_int_equal(zts_errno, ZTS_EDESTADDRREQ);
+  assert_int_equal(zts_bsd_connect(fd, (struct zts_sockaddr *)&to4, sizeof to4), ZTS_ERR_SOCKET);
+  assert_int_equal(zts_errno, ZTS_EOPNOTSUPP);
+  assert_int_equal(zts_bsd_close(fd), 0);
+  /* IPv6: the checksum is the stack's */
+  struct sockaddr_storage b6;
+  assert_int_equal(rtnet_addr(&net, B, nwid, AF_INET6, "fd", 0, &b6), 0);
+  char text[ZTS_INET6_ADDRSTRLEN];
+  inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&b6)->sin6_addr, text, sizeof text);
+  struct zts_sockaddr_in6 to6;
+  len = sizeof to6;
+  assert_int_equal(zts_util_ipstr_to_saddr(text, 0, (struct zts_sockaddr *)&to6, &len), ZTS_ERR_OK);
+  fd = zts_bsd_socket(ZTS_AF_INET6, ZTS_SOCK_RAW, ZTS_IPPROTO_ICMPV6);
+  assert_true(fd >= 0);
+  raw_echo(fd, (struct zts_sockaddr *)&to6, sizeof to6, 128, 129, false);
+  assert_int_equal(zts_bsd_close(fd), 0);
+  /* protocols other than ICMP / ICMPv6 */
+  assert_int_equal(zts_bsd_socket(ZTS_AF_INET, ZTS_SOCK_RAW, ZTS_IPPROTO_UDP), ZTS_ERR_SOCKET);
+  assert_int_equal(zts_errno, ZTS_EPROTONOSUPPORT);
+  assert_int_equal(zts_bsd_socket(ZTS_AF_INET6, ZTS_SOCK_RAW, ZTS_IPPROTO_ICMP), ZTS_ERR_SOCKET);
+  assert_int_equal(zts_errno, ZTS_EPROTONOSUPPORT);
+  assert_int_equal(zts_bsd_socket(ZTS_AF_INET, 9, 0), ZTS_ERR_SOCKET);
+  assert_int_equal(zts_errno, ZTS_ESOCKTNOSUPPORT);
+}
+
 static void test_stop_start_twice(void **state)
 {
   uint64_t id = zts_node_get_id();
@@ -859,6 +943,7 @@ int main(void)
     cmocka_unit_test(test_stats),
     cmocka_unit_test(test_ipaddr_text),
     cmocka_unit_test(test_dns),
+    cmocka_unit_test(test_raw_icmp),
     cmocka_unit_test(test_stop_start_twice),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
