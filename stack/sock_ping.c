@@ -123,48 +123,55 @@ static void ping_fill(const ztk_sock *s, uint8_t *b, size_t len, uint16_t seq)
   }
 }
 
-int ztk_ping_send(ztk_sock *s, const ztk_inaddr *to, uint16_t seq, size_t payload_len)
+/* The raw pcb s sends to `to` with (attached on first use) and `to` in lwIP's form. Returns 0
+ * or ZTK_ESOCK_NETUNREACH, ZTK_ENOMEM. */
+static int icmp_route(ztk_sock *s, const ztk_inaddr *to, struct raw_pcb **pcb, ip_addr_t *dip)
 {
   struct ztk_stack_netif *nif;
   ztk_sock_att *a;
-  ip_addr_t dip;
   int rc = ztk_sock_pick_netif(s, to, &nif);
   if (rc != 0)
     return rc;
   a = ztk_sock_att_find(s, nif);
   if (a == NULL && (rc = icmp_attach(s, nif, &a)) != 0)
+    return rc;
+  *pcb = a->pcb;
+  ztk_lwaddr_from(dip, to, &nif->lw);
+  return 0;
+}
+
+int ztk_ping_send(ztk_sock *s, const ztk_inaddr *to, uint16_t seq, size_t payload_len)
+{
+  struct raw_pcb *pcb;
+  ip_addr_t dip;
+  int rc = icmp_route(s, to, &pcb, &dip);
+  if (rc != 0)
     return rc;
   size_t len = ICMP_HDR + payload_len;
   struct pbuf *p = pbuf_alloc(PBUF_IP, (u16_t)len, PBUF_RAM);
   if (p == NULL)
     return ZTK_ENOMEM;
   ping_fill(s, p->payload, len, seq);
-  ztk_lwaddr_from(&dip, to, &nif->lw);
-  err_t err = raw_sendto((struct raw_pcb *)a->pcb, p, &dip);
+  err_t err = raw_sendto(pcb, p, &dip);
   pbuf_free(p);
   return ztk_sock_err_from_lwip(err);
 }
 
 long ztk_raw_sendto(ztk_sock *s, const void *data, size_t len, const ztk_inaddr *to)
 {
-  struct ztk_stack_netif *nif;
-  ztk_sock_att *a;
+  struct raw_pcb *pcb;
   ip_addr_t dip;
   if (len > 65000)
     return ZTK_ESOCK_MSGSIZE;
-  int rc = ztk_sock_pick_netif(s, to, &nif);
+  int rc = icmp_route(s, to, &pcb, &dip);
   if (rc != 0)
-    return rc;
-  a = ztk_sock_att_find(s, nif);
-  if (a == NULL && (rc = icmp_attach(s, nif, &a)) != 0)
     return rc;
   struct pbuf *p = pbuf_alloc(PBUF_IP, (u16_t)len, PBUF_RAM);
   if (p == NULL)
     return ZTK_ENOMEM;
   if (len > 0)
     memcpy(p->payload, data, len);
-  ztk_lwaddr_from(&dip, to, &nif->lw);
-  err_t err = raw_sendto((struct raw_pcb *)a->pcb, p, &dip);
+  err_t err = raw_sendto(pcb, p, &dip);
   pbuf_free(p);
   rc = ztk_sock_err_from_lwip(err);
   return rc != 0 ? rc : (long)len;
