@@ -192,7 +192,7 @@ typedef enum {
 
 #define ZTS_SOCK_STREAM 0x0001
 #define ZTS_SOCK_DGRAM 0x0002
-#define ZTS_SOCK_RAW 0x0003 /* not supported: zts_bsd_socket gives ZTS_ESOCKTNOSUPPORT */
+#define ZTS_SOCK_RAW 0x0003 /* with ZTS_IPPROTO_ICMP (IPv4) or ZTS_IPPROTO_ICMPV6 (IPv6) */
 
 #define ZTS_IPPROTO_IP 0x0000
 #define ZTS_IPPROTO_ICMP 0x0001
@@ -521,6 +521,11 @@ ZTS_API int ZTCALL zts_core_query_route(uint64_t net_id, unsigned int idx, char 
                                         unsigned int len, uint16_t *flags, uint16_t *metric);
 ZTS_API int ZTCALL zts_core_query_path_count(uint64_t peer_id);
 ZTS_API int ZTCALL zts_core_query_path(uint64_t peer_id, unsigned int idx, char *dst, unsigned int len);
+/* The multicast groups the node listens to on the network (the broadcast group, ARP and
+ * solicited-node groups of its addresses, groups its sockets joined): Ethernet MAC (low 48
+ * bits) and ADI, ordered by (mac, adi). */
+ZTS_API int ZTCALL zts_core_query_mc_count(uint64_t net_id);
+ZTS_API int ZTCALL zts_core_query_mc(uint64_t net_id, unsigned int idx, uint64_t *mac, uint32_t *adi);
 
 /* ======================================================================================== */
 /* Identities, statistics, utilities                                                        */
@@ -759,7 +764,12 @@ struct zts_msghdr {
 #define ZTS_SHUT_RDWR 0x2
 
 /* family ZTS_AF_INET/ZTS_AF_INET6; type ZTS_SOCK_STREAM/DGRAM (protocol 0 or the matching
- * one). Returns the new fd, ZTS_ERR_SERVICE (node not running) or ZTS_ERR_SOCKET. */
+ * one), or ZTS_SOCK_RAW with ZTS_IPPROTO_ICMP / ZTS_IPPROTO_ICMPV6 (as libzt's lwIP: sendto
+ * takes an ICMP message, IPv4 with its checksum, ICMPv6 without; recvfrom returns every ICMP
+ * packet the node receives, IP header included, while the stack still answers echo requests;
+ * connect, send and recv without an address are not supported on them). Returns the new fd,
+ * ZTS_ERR_SERVICE (node not running) or ZTS_ERR_SOCKET (ZTS_EPROTONOSUPPORT for another
+ * protocol, ZTS_ESOCKTNOSUPPORT for another type). */
 ZTS_API int ZTCALL zts_bsd_socket(int family, int type, int protocol);
 ZTS_API int ZTCALL zts_bsd_connect(int fd, const struct zts_sockaddr *addr, zts_socklen_t addrlen);
 ZTS_API int ZTCALL zts_bsd_bind(int fd, const struct zts_sockaddr *addr, zts_socklen_t addrlen);
@@ -796,7 +806,49 @@ ZTS_API ssize_t ZTCALL zts_bsd_write(int fd, const void *buf, size_t len);
 ZTS_API ssize_t ZTCALL zts_bsd_writev(int fd, const struct zts_iovec *iov, int iovcnt);
 ZTS_API int ZTCALL zts_bsd_shutdown(int fd, int how);
 
-/* Name resolution is not provided: always NULL with zts_errno ZTS_ENOSYS. */
+/* An IP address of either version, laid out as lwIP's ip_addr_t without the IPv6 zone (as in
+ * libzt): addresses in network byte order, type ZTS_IPADDR_TYPE_V4 or ZTS_IPADDR_TYPE_V6. */
+#define ZTS_IPADDR_TYPE_V4 0U
+#define ZTS_IPADDR_TYPE_V6 6U
+#define ZTS_IPADDR_TYPE_ANY 46U
+struct zts_ip4_addr {
+  uint32_t addr;
+};
+struct zts_ip6_addr {
+  uint32_t addr[4];
+};
+typedef struct zts_ip_addr {
+  union {
+    struct zts_ip6_addr ip6;
+    struct zts_ip4_addr ip4;
+  } u_addr;
+  uint8_t type;
+} zts_ip_addr;
+
+/* addr as text in a buffer of the calling thread (valid until its next call), or NULL for a
+ * NULL addr or an unknown type. */
+ZTS_API char *ZTCALL zts_ipaddr_ntoa(const zts_ip_addr *addr);
+/* Parses an IPv4 (dotted, as inet_aton) or IPv6 text address into addr (NULL: only checks
+ * it). Returns 1, or 0 if cp is not an address. */
+ZTS_API int ZTCALL zts_ipaddr_aton(const char *cp, zts_ip_addr *addr);
+
+/* DNS servers (index < ZTS_DNS_MAX_SERVERS) that zts_bsd_gethostbyname() asks, in order; they
+ * are reached over the node's networks and kept for the process's life. set: ZTS_ERR_OK,
+ * ZTS_ERR_ARG (index, NULL, type not V4/V6), ZTS_ERR_SERVICE (node not running). get: the server, an address of type ZTS_IPADDR_TYPE_ANY and value 0 when none is
+ * set, NULL when the index is out of range or the node is not running; the pointer is to a
+ * buffer of the calling thread. */
+#define ZTS_DNS_MAX_SERVERS 2
+ZTS_API int ZTCALL zts_dns_set_server(uint8_t index, const zts_ip_addr *addr);
+ZTS_API const zts_ip_addr *ZTCALL zts_dns_get_server(uint8_t index);
+
+/* Resolves name to IPv4 addresses through the DNS servers above (an A query; a numeric IPv4
+ * address is answered directly). Blocks up to 20 s. Returns an entry valid until the calling
+ * thread's next call (h_addrtype ZTS_AF_INET, h_length 4, one address in network byte order),
+ * or NULL with zts_errno: ZTS_EINVAL (NULL, empty or too long a name), ZTS_ENOENT (the
+ * server says the name does not exist or has no A record), ZTS_ETIMEDOUT (no server
+ * answered), ZTS_ENETUNREACH (no server set, or none reachable), ZTS_ENETDOWN (the node is
+ * not running), ZTS_ENOMEM, and ZTS_EBUSY (a native node of this process is resolving: lwIP's
+ * DNS client, servers and answer cache are per process). */
 struct zts_hostent {
   char *h_name;
   char **h_aliases;

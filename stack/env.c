@@ -35,6 +35,7 @@ static struct {
   uint32_t netifs;
   uint32_t hosts;
   const void *owner;
+  ztk_env_dns dns;
 } env;
 
 _Static_assert(MEMP_MAX <= ZTK_STACK_USAGE_POOLS, "raise ZTK_STACK_USAGE_POOLS");
@@ -44,6 +45,11 @@ static const char *const env_pool_names[] = {
 #define LWIP_MEMPOOL(name, num, size, desc) desc,
 #include "lwip/priv/memp_std.h"
 };
+
+ztk_env_dns *ztk_env_dns_state(void)
+{
+  return &env.dns;
+}
 
 int ztk_stack_init(void)
 {

@@ -112,6 +112,15 @@ void ztk_env_host_forget(struct ztk_stack_host *h);
 /* Counts live hosts (host.c: +1 on creation, -1 when freed); a claim needs none. */
 void ztk_env_host_count(int delta);
 
+/* lwIP's DNS client is one per process (stack/dns.h): the host whose lookups are under way
+ * (NULL: none) and the lookups lwIP still holds (stack/dns.c's list). */
+struct ztk_dns_query;
+typedef struct ztk_env_dns {
+  struct ztk_stack_host *host;
+  struct ztk_dns_query *queries;
+} ztk_env_dns;
+ztk_env_dns *ztk_env_dns_state(void);
+
 /* Reserves / releases one of the ZTK_STACK_MAX_NETIFS slots. reserve returns 0 or
  * ZTK_ELIMIT. */
 int ztk_env_netif_reserve(void);

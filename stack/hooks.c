@@ -8,6 +8,7 @@
 #include "lwip/netif.h"
 #include "lwip/stats.h"
 
+#include "stack/dns.h"
 #include "stack/lwaddr.h"
 #include "stack/netif_impl.h"
 
@@ -15,8 +16,14 @@ struct netif *ztk_hook_ip4_route_src(const ip4_addr_t *src, const ip4_addr_t *de
 {
   struct netif *inp = ip_current_input_netif();
   struct netif *n, *found = NULL;
-  if (src == NULL || ip4_addr_isany(src))
-    return NULL;
+  if (src == NULL || ip4_addr_isany(src)) {
+    /* only lwIP's DNS client sends from no address (sockets are bound to their netif) */
+    ztk_inaddr dst;
+    ip_addr_t d;
+    ip_addr_copy_from_ip4(d, *dest);
+    ztk_lwaddr_to(&dst, &d, 0);
+    return ztk_dns_route4(&dst);
+  }
   if (inp != NULL && ip4_addr_cmp(netif_ip4_addr(inp), src))
     return inp;
   NETIF_FOREACH(n)

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "stack/dns.h"
 #include "stack/env.h"
 #include "stack/netif.h"
 #include "stack/netif_impl.h"
@@ -46,6 +47,7 @@ void ztk_stack_host_free(ztk_stack_host *h)
   if (h == NULL || h->zombie || ztk_env_enter() != 0)
     return;
   ztk_sock_host_teardown(h);
+  ztk_dns_host_gone(h);
   while (h->nnetifs > 0)
     ztk_netif_destroy(h->netifs[h->nnetifs - 1]);
   ztk_env_host_forget(h);

@@ -172,7 +172,7 @@ static void addr_out(const ztk_inaddr *a, struct sockaddr_storage *out)
 
 int ztk_socket_open(ztk_socket **out, ztk_netstack *ns, int family, ztk_sock_type type)
 {
-  if (!out || !ns || (type != ZTK_SOCK_STREAM && type != ZTK_SOCK_DGRAM && type != ZTK_SOCK_PING))
+  if (!out || !ns || type < ZTK_SOCK_STREAM || type > ZTK_SOCK_RAW)
     return ZTK_EINVAL;
   *out = NULL;
   if (family != AF_INET && family != AF_INET6)

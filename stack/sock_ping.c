@@ -1,6 +1,9 @@
-/* ICMP / ICMPv6 echo sockets: one raw pcb per netif used (bound to it), replies matched by the
- * socket's identifier. The first 8 payload bytes carry the send time, so a reply gives its
- * round-trip time without per-request state. */
+/* ICMP / ICMPv6 sockets: one raw pcb per netif used (bound to it).
+ * Echo ("ping") sockets: replies matched by the socket's identifier. The first 8 payload
+ * bytes carry the send time, so a reply gives its round-trip time without per-request state.
+ * Raw sockets (as lwIP's, which libzt offers): the application writes the ICMP message (IPv4:
+ * checksum included; ICMPv6: lwIP fills it in) and reads every ICMP packet of its family the
+ * netifs receive, IP header included; the stack still handles them itself. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -60,7 +63,24 @@ static u8_t ping_on_recv(void *arg, struct raw_pcb *pcb, struct pbuf *p, const i
   return 1;
 }
 
-static int ping_attach(ztk_sock *s, struct ztk_stack_netif *n, ztk_sock_att **out)
+static u8_t raw_on_recv(void *arg, struct raw_pcb *pcb, struct pbuf *p, const ip_addr_t *addr)
+{
+  ztk_sock *s = arg;
+  (void)pcb;
+  ztk_sock_dgram *d = malloc(sizeof *d + p->tot_len);
+  if (d == NULL) {
+    s->dq_drops++;
+    return 0;
+  }
+  memset(d, 0, sizeof *d);
+  ztk_lwaddr_to(&d->from, addr, 0);
+  d->len = pbuf_copy_partial(p, d->data, p->tot_len, 0);
+  if (ztk_sock_dq_push(s, d))
+    ztk_sock_notify(s);
+  return 0; /* not eaten: lwIP answers echo requests, other sockets see it too */
+}
+
+static int icmp_attach(ztk_sock *s, struct ztk_stack_netif *n, ztk_sock_att **out)
 {
   bool v6 = s->family == 6;
   struct raw_pcb *pcb =
@@ -77,7 +97,7 @@ static int ping_attach(ztk_sock *s, struct ztk_stack_netif *n, ztk_sock_att **ou
     raw_remove(pcb);
     return rc;
   }
-  raw_recv(pcb, ping_on_recv, s);
+  raw_recv(pcb, s->type == ZTK_SOCK_RAW ? raw_on_recv : ping_on_recv, s);
   ztk_dgram_apply_options(s);
   *out = ztk_sock_att_find(s, n);
   return 0;
@@ -103,24 +123,56 @@ static void ping_fill(const ztk_sock *s, uint8_t *b, size_t len, uint16_t seq)
   }
 }
 
-int ztk_ping_send(ztk_sock *s, const ztk_inaddr *to, uint16_t seq, size_t payload_len)
+/* The raw pcb s sends to `to` with (attached on first use) and `to` in lwIP's form. Returns 0
+ * or ZTK_ESOCK_NETUNREACH, ZTK_ENOMEM. */
+static int icmp_route(ztk_sock *s, const ztk_inaddr *to, struct raw_pcb **pcb, ip_addr_t *dip)
 {
   struct ztk_stack_netif *nif;
   ztk_sock_att *a;
-  ip_addr_t dip;
   int rc = ztk_sock_pick_netif(s, to, &nif);
   if (rc != 0)
     return rc;
   a = ztk_sock_att_find(s, nif);
-  if (a == NULL && (rc = ping_attach(s, nif, &a)) != 0)
+  if (a == NULL && (rc = icmp_attach(s, nif, &a)) != 0)
+    return rc;
+  *pcb = a->pcb;
+  ztk_lwaddr_from(dip, to, &nif->lw);
+  return 0;
+}
+
+int ztk_ping_send(ztk_sock *s, const ztk_inaddr *to, uint16_t seq, size_t payload_len)
+{
+  struct raw_pcb *pcb;
+  ip_addr_t dip;
+  int rc = icmp_route(s, to, &pcb, &dip);
+  if (rc != 0)
     return rc;
   size_t len = ICMP_HDR + payload_len;
   struct pbuf *p = pbuf_alloc(PBUF_IP, (u16_t)len, PBUF_RAM);
   if (p == NULL)
     return ZTK_ENOMEM;
   ping_fill(s, p->payload, len, seq);
-  ztk_lwaddr_from(&dip, to, &nif->lw);
-  err_t err = raw_sendto((struct raw_pcb *)a->pcb, p, &dip);
+  err_t err = raw_sendto(pcb, p, &dip);
   pbuf_free(p);
   return ztk_sock_err_from_lwip(err);
+}
+
+long ztk_raw_sendto(ztk_sock *s, const void *data, size_t len, const ztk_inaddr *to)
+{
+  struct raw_pcb *pcb;
+  ip_addr_t dip;
+  if (len > 65000)
+    return ZTK_ESOCK_MSGSIZE;
+  int rc = icmp_route(s, to, &pcb, &dip);
+  if (rc != 0)
+    return rc;
+  struct pbuf *p = pbuf_alloc(PBUF_IP, (u16_t)len, PBUF_RAM);
+  if (p == NULL)
+    return ZTK_ENOMEM;
+  if (len > 0)
+    memcpy(p->payload, data, len);
+  err_t err = raw_sendto(pcb, p, &dip);
+  pbuf_free(p);
+  rc = ztk_sock_err_from_lwip(err);
+  return rc != 0 ? rc : (long)len;
 }

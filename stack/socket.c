@@ -359,7 +359,8 @@ int ztk_sock_new(ztk_sock **out, ztk_stack_host *h, int family, ztk_sock_type ty
   *out = NULL;
   if (family != 4 && family != 6)
     return ZTK_ESOCK_AFNOSUPPORT;
-  if (type != ZTK_SOCK_STREAM && type != ZTK_SOCK_DGRAM && type != ZTK_SOCK_PING)
+  if (type != ZTK_SOCK_STREAM && type != ZTK_SOCK_DGRAM && type != ZTK_SOCK_PING &&
+      type != ZTK_SOCK_RAW)
     return ZTK_EINVAL;
   if ((rc = ztk_env_enter()) != 0)
     return rc;
@@ -479,7 +480,7 @@ int ztk_sock_connect(ztk_sock *s, const ztk_inaddr *remote)
   sock_args a = {.addr = remote};
   if (s == NULL || remote == NULL || s->orphan || remote->family != s->family)
     return ZTK_EINVAL;
-  if (s->type == ZTK_SOCK_PING)
+  if (s->type == ZTK_SOCK_PING || s->type == ZTK_SOCK_RAW)
     return ZTK_ESOCK_OPNOTSUPP;
   if (remote->port == 0 || addr_is_any(remote))
     return ZTK_EINVAL;
@@ -488,6 +489,8 @@ int ztk_sock_connect(ztk_sock *s, const ztk_inaddr *remote)
 
 static long op_send(ztk_sock *s, const sock_args *a)
 {
+  if (s->type == ZTK_SOCK_RAW)
+    return ztk_raw_sendto(s, a->data, a->len, a->addr);
   return s->type == ZTK_SOCK_STREAM ? ztk_tcp_send(s, a->data, a->len)
                                     : ztk_udp_sendto(s, a->data, a->len, a->addr);
 }
@@ -497,6 +500,8 @@ long ztk_sock_send(ztk_sock *s, const void *data, size_t len)
   sock_args a = {.data = data, .len = len};
   if (s == NULL || (data == NULL && len > 0) || s->orphan)
     return ZTK_EINVAL;
+  if (s->type == ZTK_SOCK_RAW)
+    return ZTK_ESOCK_DESTADDRREQ;
   return s->type == ZTK_SOCK_PING ? ZTK_ESOCK_OPNOTSUPP : sock_call(s, op_send, &a);
 }
 
@@ -505,6 +510,11 @@ long ztk_sock_sendto(ztk_sock *s, const void *data, size_t len, const ztk_inaddr
   sock_args a = {.data = data, .len = len, .addr = to};
   if (s == NULL || (data == NULL && len > 0) || s->orphan)
     return ZTK_EINVAL;
+  if (s->type == ZTK_SOCK_RAW) {
+    if (to == NULL)
+      return ZTK_ESOCK_DESTADDRREQ;
+    return to->family != s->family || addr_is_any(to) ? ZTK_EINVAL : sock_call(s, op_send, &a);
+  }
   if (s->type != ZTK_SOCK_DGRAM)
     return s->type == ZTK_SOCK_STREAM && to == NULL ? sock_call(s, op_send, &a)
                                                     : ZTK_ESOCK_OPNOTSUPP;
@@ -547,6 +557,7 @@ long ztk_sock_recvfrom(ztk_sock *s, void *buf, size_t cap, ztk_inaddr *from, int
       memset(from, 0, sizeof *from);
     return sock_call(s, op_recv, &a);
   case ZTK_SOCK_DGRAM:
+  case ZTK_SOCK_RAW:
     return sock_dgram_recv(s, buf, cap, from, flags);
   default:
     return ZTK_ESOCK_OPNOTSUPP; /* ztk_sock_ping_recv() */

@@ -153,5 +153,7 @@ void ztk_dgram_close(ztk_sock *s);
 void ztk_dgram_apply_options(ztk_sock *s);
 
 int ztk_ping_send(ztk_sock *s, const ztk_inaddr *to, uint16_t seq, size_t payload_len);
+/* Raw ICMP sockets: one ICMP message to `to`. Returns len or a ZTK_E* code. */
+long ztk_raw_sendto(ztk_sock *s, const void *data, size_t len, const ztk_inaddr *to);
 
 #endif

@@ -40,9 +40,12 @@ ZTS_API int zts_bsd_socket(int family, int type, int protocol)
     t = ZTK_SOCK_STREAM;
   else if (type == ZTS_SOCK_DGRAM && (protocol == 0 || protocol == ZTS_IPPROTO_UDP))
     t = ZTK_SOCK_DGRAM;
+  else if (type == ZTS_SOCK_RAW &&
+           protocol == (family == ZTS_AF_INET ? ZTS_IPPROTO_ICMP : ZTS_IPPROTO_ICMPV6))
+    t = ZTK_SOCK_RAW;
   else {
-    zts_set_errno(type == ZTS_SOCK_STREAM || type == ZTS_SOCK_DGRAM ? ZTS_EPROTONOSUPPORT
-                                                                    : ZTS_ESOCKTNOSUPPORT);
+    bool known = type == ZTS_SOCK_STREAM || type == ZTS_SOCK_DGRAM || type == ZTS_SOCK_RAW;
+    zts_set_errno(known ? ZTS_EPROTONOSUPPORT : ZTS_ESOCKTNOSUPPORT);
     return ZTS_ERR_SOCKET;
   }
   int fam = family == ZTS_AF_INET ? AF_INET : AF_INET6;
@@ -387,11 +390,4 @@ ZTS_API int zts_bsd_ioctl(int fd, unsigned long request, void *argp)
   }
   zts_fd_put(e);
   return (int)result(rc);
-}
-
-ZTS_API struct zts_hostent *zts_bsd_gethostbyname(const char *name)
-{
-  (void)name;
-  zts_set_errno(ZTS_ENOSYS);
-  return NULL;
 }

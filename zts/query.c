@@ -1,5 +1,5 @@
 /* The "core query" calls of libzt (meant for language bindings): counts and indexed string
- * forms of a network's addresses and routes and of a peer's paths, consistent across calls
+ * forms of a network's addresses and routes, its multicast groups, and a peer's paths, consistent across calls
  * made between zts_core_lock_obtain() and zts_core_lock_release(). */
 #include <pthread.h>
 #include <stdio.h>
@@ -147,5 +147,81 @@ ZTS_API int zts_core_query_path(uint64_t peer_id, unsigned int idx, char *dst, u
   if (rc == ZTS_ERR_OK)
     text(&pi->paths[idx].addr, true, dst, len);
   free(pi);
+  return rc;
+}
+
+/* ---- multicast groups ---- */
+
+#define MC_MAX 1024 /* ZTS_MAX_MULTICAST_SUBSCRIPTIONS; the core holds fewer */
+
+typedef struct mc_list {
+  uint64_t nwid;
+  int n;
+  uint64_t mac[MC_MAX];
+  uint32_t adi[MC_MAX];
+} mc_list;
+
+static int read_groups(ztk_node *node, int64_t now, void *arg)
+{
+  mc_list *l = arg;
+  (void)now;
+  int n = ztk_node_multicast_groups(node, l->nwid, l->mac, l->adi, MC_MAX);
+  if (n < 0)
+    return n;
+  l->n = n < MC_MAX ? n : MC_MAX;
+  return 0;
+}
+
+/* The network's groups (heap, freed by the caller) under the query lock, or NULL with *rc set
+ * (ZTS_ERR_SERVICE, ZTS_ERR_NO_RESULT, ZTS_ERR_GENERAL). */
+static mc_list *groups(uint64_t net_id, int *rc)
+{
+  ztk_service *svc;
+  if (!zts_dn_get(&svc, NULL)) {
+    *rc = ZTS_ERR_SERVICE;
+    return NULL;
+  }
+  mc_list *l = calloc(1, sizeof *l);
+  if (!l) {
+    *rc = ZTS_ERR_GENERAL;
+    return NULL;
+  }
+  l->nwid = net_id;
+  pthread_mutex_lock(&qlock);
+  int err = ztk_service_call(svc, read_groups, l);
+  pthread_mutex_unlock(&qlock);
+  if (err) {
+    free(l);
+    *rc = err == ZTK_ESTATE ? ZTS_ERR_SERVICE : ZTS_ERR_NO_RESULT;
+    return NULL;
+  }
+  return l;
+}
+
+ZTS_API int zts_core_query_mc_count(uint64_t net_id)
+{
+  int rc;
+  mc_list *l = groups(net_id, &rc);
+  if (!l)
+    return rc;
+  rc = l->n;
+  free(l);
+  return rc;
+}
+
+ZTS_API int zts_core_query_mc(uint64_t net_id, unsigned int idx, uint64_t *mac, uint32_t *adi)
+{
+  if (!mac || !adi)
+    return ZTS_ERR_ARG;
+  int rc;
+  mc_list *l = groups(net_id, &rc);
+  if (!l)
+    return rc;
+  rc = idx < (unsigned)l->n ? ZTS_ERR_OK : ZTS_ERR_ARG;
+  if (rc == ZTS_ERR_OK) {
+    *mac = l->mac[idx];
+    *adi = l->adi[idx];
+  }
+  free(l);
   return rc;
 }

@@ -79,6 +79,21 @@ int ztk_node_multicast_unsubscribe(ztk_node *n, ztk_nwid nwid, uint64_t mac, uin
   return 0;
 }
 
+int ztk_node_multicast_groups(const ztk_node *n, ztk_nwid nwid, uint64_t *mac, uint32_t *adi,
+                              int max)
+{
+  if (!n || max < 0 || (max > 0 && (!mac || !adi)))
+    return ZTK_EINVAL;
+  const ztk_vnet *net = ztk_vnet_find(n, nwid);
+  if (!net)
+    return ZTK_ENET_NOTJOINED;
+  for (unsigned i = 0; i < net->nsubs && i < (unsigned)max; i++) {
+    mac[i] = net->subs[i].mac;
+    adi[i] = net->subs[i].adi;
+  }
+  return (int)net->nsubs;
+}
+
 /* ---- announcing ---- */
 
 void ztk_vnet_announce_to(ztk_node *n, int64_t now, ztk_vnet *net, ztk_address to,

@@ -218,6 +218,12 @@ ZTK_API int ztk_node_multicast_subscribe(ztk_node *node, int64_t now, ztk_nwid n
 ZTK_API int ztk_node_multicast_unsubscribe(ztk_node *node, ztk_nwid nwid, uint64_t mac,
                                            uint32_t adi);
 
+/* The groups the host listens to on nwid (those subscribed above plus the automatic ones),
+ * ordered by (mac, adi): up to max go to mac[] and adi[] (either may be NULL when max is 0).
+ * Returns how many there are (may exceed max), ZTK_ENET_NOTJOINED or ZTK_EINVAL. */
+ZTK_API int ztk_node_multicast_groups(const ztk_node *node, ztk_nwid nwid, uint64_t *mac,
+                                      uint32_t *adi, int max);
+
 /* The core-only responder: the node itself answers ARP, IPv6 neighbour solicitations, ICMP and
  * ICMPv6 echo, and UDP echo on udp_echo_port (0: none) for its managed addresses, so nodes
  * without a TCP/IP stack are reachable. Returns 0 or ZTK_ENET_NOTJOINED. */

@@ -45,6 +45,11 @@ typedef enum ztk_sock_type {
   ZTK_SOCK_STREAM = 1, /* TCP */
   ZTK_SOCK_DGRAM = 2,  /* UDP */
   ZTK_SOCK_PING = 3,   /* ICMP / ICMPv6 echo */
+  ZTK_SOCK_RAW = 4,    /* raw ICMP (IPv4) / ICMPv6 (IPv6): sendto writes an ICMP message
+                          (IPv4: with its checksum; ICMPv6: the stack computes it), recvfrom
+                          reads every ICMP packet of the family the node's netifs receive,
+                          IP header included (as lwIP's raw sockets); no connect/send/recv
+                          without an address, port ignored */
 } ztk_sock_type;
 
 /* Readiness bits (ztk_socket_events, ztk_socket_poll). */
@@ -100,6 +105,30 @@ ZTK_API int ztk_netstack_addresses(ztk_netstack *ns, ztk_nwid nwid, struct socka
 
 /* Sockets of this netstack that are open now. */
 ZTK_API int ztk_netstack_socket_count(ztk_netstack *ns);
+
+/* ---- name lookups ------------------------------------------------------------------------- */
+/* Through lwIP's DNS client, which is one per process: the servers (ZTK_DNS_SERVERS of them,
+ * asked in order) and the answer cache are shared by every netstack of the process, and one
+ * node's lookups run at a time. Servers are reached over the node's networks. */
+
+#define ZTK_DNS_SERVERS 2
+
+/* Sets server index (addr NULL: clears it; else an AF_INET/AF_INET6 address, port ignored).
+ * Returns 0 or one of: ZTK_EINVAL, ZTK_ENODE_STOPPED / ZTK_ESTATE (node not running). */
+ZTK_API int ztk_netstack_dns_set_server(ztk_netstack *ns, int index, const struct sockaddr *addr);
+
+/* Server index into out (ss_family AF_UNSPEC when unset). Returns 0 or as above. */
+ZTK_API int ztk_netstack_dns_server(ztk_netstack *ns, int index, struct sockaddr_storage *out);
+
+/* Looks up name: family AF_INET (A record), AF_INET6 (AAAA) or AF_UNSPEC (A, else AAAA); a
+ * numeric address is answered at once. out receives the first address (port 0). Waits up to
+ * timeout_ms. Returns 0 or one of: ZTK_ENOTFOUND (the server answered: no such name or
+ * record), ZTK_ETIMEDOUT (no answer: from the servers, or within timeout_ms),
+ * ZTK_ESOCK_NETUNREACH (no server set or reachable), ZTK_ESTATE (another node of the process
+ * is looking up a name, or this node is not running), ZTK_EINVAL (NULL, empty or longer than
+ * 255 bytes), ZTK_ENOMEM, ZTK_ENODE_STOPPED. */
+ZTK_API int ztk_netstack_resolve(ztk_netstack *ns, const char *name, int family, int timeout_ms,
+                                 struct sockaddr_storage *out);
 
 /* ---- sockets ------------------------------------------------------------------------------- */
 

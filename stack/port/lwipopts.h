@@ -33,7 +33,9 @@
 #define LWIP_TCP 1
 #define LWIP_DHCP 0
 #define LWIP_AUTOIP 0
-#define LWIP_DNS 0
+/* lwIP's DNS client serves zts_bsd_gethostbyname (stack/dns.h). The hostname check stays on;
+ * source ports and transaction ids are random (LWIP_DNS_SECURE's default). */
+#define LWIP_DNS 1
 /* No IGMP/MLD state machines: ZeroTier subscribes to multicast groups through the node
  * (MULTICAST_LIKE), so the netif reports its groups itself (see stack/netif.h). This also
  * keeps lwIP's timers at a 250 ms/1 s cadence instead of 100 ms. Without MLD, lwIP accepts

@@ -205,6 +205,36 @@ static void test_broadcast_and_multicast(void **state)
   assert_int_equal(tf_find(&tn.h[B].frames, 0x0800, 17), -1);
 }
 
+/* The listing of a network's groups: the automatic ones (broadcast, the ARP group of the
+ * IPv4 address) plus a subscribed one, ordered, bounded by max; bad arguments refused. */
+static void test_multicast_groups_listing(void **state)
+{
+  ztk_node *c = tn.h[C].node;
+  uint64_t mac[8];
+  uint32_t adi[8];
+  int before = ztk_node_multicast_groups(c, nwid, mac, adi, 8);
+  assert_true(before >= 2 && before < 8);
+  assert_int_equal(ztk_node_multicast_subscribe(c, tn.now, nwid, 0x01005e010203ull, 7), 0);
+  int n = ztk_node_multicast_groups(c, nwid, mac, adi, 8);
+  assert_int_equal(n, before + 1);
+  bool found = false, bcast = false;
+  for (int i = 0; i < n; i++) {
+    found |= mac[i] == 0x01005e010203ull && adi[i] == 7;
+    bcast |= mac[i] == 0xffffffffffffull;
+    if (i > 0)
+      assert_true(mac[i - 1] < mac[i] || (mac[i - 1] == mac[i] && adi[i - 1] < adi[i]));
+  }
+  assert_true(found && bcast);
+  assert_int_equal(ztk_node_multicast_groups(c, nwid, NULL, NULL, 0), n);
+  assert_int_equal(ztk_node_multicast_groups(c, nwid, mac, adi, 1), n);
+  assert_int_equal(ztk_node_multicast_groups(c, nwid, NULL, adi, 1), ZTK_EINVAL);
+  assert_int_equal(ztk_node_multicast_groups(c, nwid, mac, adi, -1), ZTK_EINVAL);
+  assert_int_equal(ztk_node_multicast_groups(NULL, nwid, mac, adi, 1), ZTK_EINVAL);
+  assert_int_equal(ztk_node_multicast_groups(c, nwid + 1, mac, adi, 8), ZTK_ENET_NOTJOINED);
+  assert_int_equal(ztk_node_multicast_unsubscribe(c, nwid, 0x01005e010203ull, 7), 0);
+  assert_int_equal(ztk_node_multicast_groups(c, nwid, mac, adi, 8), before);
+}
+
 /* With broadcast disabled a broadcast frame reaches nobody, but IPv4 ARP requests still go out
  * as their ADI multicast group (as in ZeroTierOne), so members ping each other. */
 static void test_arp_without_broadcast(void **state)
@@ -256,6 +286,7 @@ int main(void)
     cmocka_unit_test_setup_teardown(test_join_addresses_and_denial, setup_plain, teardown),
     cmocka_unit_test_setup_teardown(test_ping_through_responder, setup_plain, teardown),
     cmocka_unit_test_setup_teardown(test_broadcast_and_multicast, setup_plain, teardown),
+    cmocka_unit_test_setup_teardown(test_multicast_groups_listing, setup_plain, teardown),
     cmocka_unit_test_setup_teardown(test_arp_without_broadcast, setup_no_broadcast, teardown),
     cmocka_unit_test_setup_teardown(test_deauthorization_cuts_a_member_off, setup_plain, teardown),
     cmocka_unit_test_setup_teardown(test_rule_drops_a_port, setup_rules, teardown),

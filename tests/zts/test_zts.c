@@ -17,6 +17,7 @@
 #include "tests/support/rtnet.h"
 #include "tests/support/testnet.h"
 #include "tests/support/tmpdir.h"
+#include "zts/defnode.h"
 
 #define WAIT_MS 30000
 #define IO_MS 30000
@@ -329,6 +330,30 @@ static void test_node_and_network(void **state)
   assert_string_equal(target, "10.55.0.0/24");
   assert_string_equal(via, "");
   assert_int_equal(zts_core_query_route_count(0x1234), ZTS_ERR_NO_RESULT);
+  /* multicast groups: broadcast, the ARP group of the IPv4 address (ADI = the address),
+   * solicited-node groups of the IPv6 addresses */
+  int nmc = zts_core_query_mc_count(nwid);
+  assert_true(nmc >= 3);
+  bool bcast = false, arp = false, sol = false;
+  struct zts_sockaddr_storage a4;
+  assert_int_equal(zts_addr_get(nwid, ZTS_AF_INET, &a4), ZTS_ERR_OK);
+  uint32_t ip4 = ntohl(((struct zts_sockaddr_in *)&a4)->sin_addr.s_addr);
+  for (int i = 0; i < nmc; i++) {
+    uint64_t mac;
+    uint32_t adi;
+    assert_int_equal(zts_core_query_mc(nwid, (unsigned)i, &mac, &adi), ZTS_ERR_OK);
+    bcast |= mac == 0xffffffffffffull && adi == 0;
+    arp |= mac == 0xffffffffffffull && adi == ip4;
+    sol |= (mac >> 24) == 0x3333ffull;
+  }
+  assert_true(bcast && arp && sol);
+  uint64_t mac;
+  uint32_t adi;
+  assert_int_equal(zts_core_query_mc(nwid, (unsigned)nmc, &mac, &adi), ZTS_ERR_ARG);
+  assert_int_equal(zts_core_query_mc(nwid, 0, NULL, &adi), ZTS_ERR_ARG);
+  assert_int_equal(zts_core_query_mc(nwid, 0, &mac, NULL), ZTS_ERR_ARG);
+  assert_int_equal(zts_core_query_mc_count(0x1234), ZTS_ERR_NO_RESULT);
+  assert_int_equal(zts_core_query_mc(0x1234, 0, &mac, &adi), ZTS_ERR_NO_RESULT);
   assert_int_equal(zts_core_lock_release(), ZTS_ERR_OK);
   /* peers: the root is a PLANET */
   assert_true(zts_peer_count() >= 1);
@@ -615,6 +640,273 @@ static void echo_through(uint16_t port)
   zts_close(l);
 }
 
+/* ---- DNS: a tiny responder on the native member ---- */
+
+typedef struct dns_srv {
+  ztk_socket *s4, *s6;
+  volatile bool stop;
+  int queries;
+} dns_srv;
+
+/* Appends an answer record (pointer to the question name) of type/rdata to r at n. */
+static size_t dns_answer(uint8_t *r, size_t n, int type, const uint8_t *rdata, size_t len)
+{
+  uint8_t rr[12] = {0xc0, 12, 0, (uint8_t)type, 0, 1, 0, 0, 0, 60, 0, (uint8_t)len};
+  memcpy(r + n, rr, sizeof rr);
+  memcpy(r + n + sizeof rr, rdata, len);
+  r[7] = 1; /* ANCOUNT */
+  return n + sizeof rr + len;
+}
+
+/* The response to query q (n bytes), 0: none. Names: host.zt / v6.zt A 10.55.0.77, six.zt
+ * AAAA fd00::77, nx.zt NXDOMAIN, anything else unanswered. */
+static size_t dns_respond(const uint8_t *q, size_t n, uint8_t *r)
+{
+  static const uint8_t a[4] = {10, 55, 0, 77};
+  static const uint8_t aaaa[16] = {0xfd, [15] = 0x77};
+  char name[64] = "";
+  size_t at = 12, nl = 0;
+  while (at < n && q[at] && q[at] < 64 && nl + q[at] + 2 < sizeof name) {
+    memcpy(name + nl, q + at + 1, q[at]);
+    nl += q[at];
+    name[nl++] = '.';
+    at += q[at] + 1u;
+  }
+  if (at + 5 > n || nl == 0)
+    return 0;
+  name[nl - 1] = 0;
+  int qtype = q[at + 2];
+  size_t len = at + 5; /* header and question */
+  memcpy(r, q, len);
+  r[2] = 0x81;
+  r[3] = 0x80;
+  r[6] = r[7] = r[8] = r[9] = r[10] = r[11] = 0;
+  if (strcmp(name, "nx.zt") == 0)
+    r[3] |= 3;
+  else if ((strcmp(name, "host.zt") == 0 || strcmp(name, "v6.zt") == 0) && qtype == 1)
+    len = dns_answer(r, len, 1, a, sizeof a);
+  else if (strcmp(name, "six.zt") == 0 && qtype == 28)
+    len = dns_answer(r, len, 28, aaaa, sizeof aaaa);
+  else if (strcmp(name, "six.zt") != 0)
+    return 0;
+  return len;
+}
+
+static void *dns_thread(void *arg)
+{
+  dns_srv *d = arg;
+  uint8_t q[512], r[600];
+  while (!d->stop) {
+    ztk_pollitem it[2] = {{d->s4, ZTK_SOCK_EV_IN, 0}, {d->s6, ZTK_SOCK_EV_IN, 0}};
+    if (ztk_socket_poll(it, 2, 100) <= 0)
+      continue;
+    for (int i = 0; i < 2; i++) {
+      struct sockaddr_storage from;
+      long n = it[i].revents ? ztk_socket_recvfrom(it[i].s, q, sizeof q, 0, &from, 0) : -1;
+      size_t len = n > 12 ? dns_respond(q, (size_t)n, r) : 0;
+      d->queries += n > 0;
+      if (len)
+        ztk_socket_sendto(it[i].s, r, len, (struct sockaddr *)&from, sizeof from);
+    }
+  }
+  return NULL;
+}
+
+static void dns_server(dns_srv *d, pthread_t *t)
+{
+  struct sockaddr_in6 any6 = {.sin6_family = AF_INET6, .sin6_port = htons(53)};
+  memset(d, 0, sizeof *d);
+  d->s4 = b_listen(ZTK_SOCK_DGRAM, 53);
+  assert_int_equal(ztk_socket_open(&d->s6, net.ns[B], AF_INET6, ZTK_SOCK_DGRAM), 0);
+  assert_int_equal(ztk_socket_bind(d->s6, (struct sockaddr *)&any6, sizeof any6), 0);
+  assert_int_equal(pthread_create(t, NULL, dns_thread, d), 0);
+}
+
+static const char *lookup(const char *name)
+{
+  static char text[ZTS_INET6_ADDRSTRLEN];
+  struct zts_hostent *h = zts_bsd_gethostbyname(name);
+  if (!h)
+    return NULL;
+  assert_int_equal(h->h_addrtype, ZTS_AF_INET);
+  assert_int_equal(h->h_length, 4);
+  assert_string_equal(h->h_name, name);
+  assert_null(h->h_addr_list[1]);
+  assert_null(h->h_aliases[0]);
+  return zts_inet_ntop(ZTS_AF_INET, h->h_addr, text, sizeof text);
+}
+
+static void test_ipaddr_text(void **state)
+{
+  zts_ip_addr a;
+  assert_int_equal(zts_ipaddr_aton("10.55.0.1", &a), 1);
+  assert_int_equal(a.type, ZTS_IPADDR_TYPE_V4);
+  assert_int_equal(a.u_addr.ip4.addr, htonl(0x0a370001));
+  assert_string_equal(zts_ipaddr_ntoa(&a), "10.55.0.1");
+  assert_int_equal(zts_ipaddr_aton("fd00::1:2", &a), 1);
+  assert_int_equal(a.type, ZTS_IPADDR_TYPE_V6);
+  assert_int_equal(a.u_addr.ip6.addr[0], htonl(0xfd000000));
+  assert_int_equal(a.u_addr.ip6.addr[3], htonl(0x00010002));
+  assert_string_equal(zts_ipaddr_ntoa(&a), "FD00::1:2"); /* lwIP writes hex in capitals */
+  assert_int_equal(zts_ipaddr_aton("10.1", &a), 1);      /* inet_aton forms, as lwIP */
+  assert_string_equal(zts_ipaddr_ntoa(&a), "10.0.0.1");
+  assert_int_equal(zts_ipaddr_aton("example", &a), 0);
+  assert_int_equal(zts_ipaddr_aton("1.2.3.4.5", &a), 0);
+  assert_int_equal(zts_ipaddr_aton(NULL, &a), 0);
+  assert_int_equal(zts_ipaddr_aton("1.2.3.4", NULL), 1);
+  assert_null(zts_ipaddr_ntoa(NULL));
+  a.type = 99;
+  assert_null(zts_ipaddr_ntoa(&a));
+}
+
+static void test_dns(void **state)
+{
+  dns_srv d;
+  pthread_t t;
+  zts_ip_addr srv;
+  struct sockaddr_storage ss;
+  /* bad arguments; nothing set yet */
+  assert_int_equal(zts_dns_set_server(0, NULL), ZTS_ERR_ARG);
+  assert_int_equal(zts_dns_set_server(ZTS_DNS_MAX_SERVERS, &srv), ZTS_ERR_ARG);
+  srv.type = 99;
+  assert_int_equal(zts_dns_set_server(0, &srv), ZTS_ERR_ARG);
+  assert_null(zts_dns_get_server(ZTS_DNS_MAX_SERVERS));
+  assert_int_equal(zts_dns_get_server(0)->type, ZTS_IPADDR_TYPE_ANY);
+  assert_null(zts_bsd_gethostbyname(NULL));
+  assert_int_equal(zts_errno, ZTS_EINVAL);
+  assert_null(zts_bsd_gethostbyname(""));
+  assert_int_equal(zts_errno, ZTS_EINVAL);
+  assert_null(zts_bsd_gethostbyname("host.zt"));
+  assert_int_equal(zts_errno, ZTS_ENETUNREACH);
+  /* numeric: answered directly */
+  assert_string_equal(lookup("10.1.2.3"), "10.1.2.3");
+  dns_server(&d, &t);
+  assert_int_equal(zts_ipaddr_aton(b_ip4, &srv), 1);
+  assert_int_equal(zts_dns_set_server(0, &srv), ZTS_ERR_OK);
+  assert_string_equal(zts_ipaddr_ntoa(zts_dns_get_server(0)), b_ip4);
+  assert_string_equal(lookup("host.zt"), "10.55.0.77");
+  assert_null(lookup("nx.zt"));
+  assert_int_equal(zts_errno, ZTS_ENOENT);
+  assert_null(lookup("six.zt")); /* no A record */
+  assert_int_equal(zts_errno, ZTS_ENOENT);
+  /* the native call: AAAA; a wait that ends before lwIP's retries, and meanwhile another
+   * node of the process cannot use lwIP's DNS client */
+  ztk_netstack *ns = NULL;
+  assert_true(zts_dn_get(NULL, &ns));
+  assert_int_equal(ztk_netstack_resolve(ns, "six.zt", AF_INET6, IO_MS, &ss), 0);
+  char text[ZTS_INET6_ADDRSTRLEN];
+  inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, text, sizeof text);
+  assert_string_equal(text, "fd00::77");
+  assert_int_equal(ztk_netstack_resolve(ns, "quiet.zt", AF_INET, 300, &ss), ZTK_ETIMEDOUT);
+  assert_int_equal(ztk_netstack_resolve(net.ns[B], "host.zt", AF_INET, 100, &ss), ZTK_ESTATE);
+  assert_int_equal(ztk_netstack_resolve(ns, "x.zt", 12345, 100, &ss), ZTK_EINVAL);
+  assert_int_equal(ztk_netstack_dns_set_server(ns, 5, NULL), ZTK_EINVAL);
+  int64_t t0 = rtnet_ms();
+  assert_null(lookup("silent.zt")); /* lwIP gives up after its retries */
+  assert_int_equal(zts_errno, ZTS_ETIMEDOUT);
+  assert_true(rtnet_ms() - t0 < 15000);
+  /* an IPv6 server */
+  assert_int_equal(rtnet_addr(&net, B, nwid, AF_INET6, "fd", 0, &ss), 0);
+  char b6[ZTS_INET6_ADDRSTRLEN];
+  inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, b6, sizeof b6);
+  assert_int_equal(zts_ipaddr_aton(b6, &srv), 1);
+  assert_int_equal(zts_dns_set_server(0, &srv), ZTS_ERR_OK);
+  assert_int_equal(zts_dns_get_server(0)->type, ZTS_IPADDR_TYPE_V6);
+  assert_string_equal(lookup("v6.zt"), "10.55.0.77");
+  assert_true(d.queries >= 5);
+  d.stop = true;
+  pthread_join(t, NULL);
+  ztk_socket_close(d.s4);
+  ztk_socket_close(d.s6);
+  srv.type = ZTS_IPADDR_TYPE_V4;
+  srv.u_addr.ip4.addr = 0;
+  assert_int_equal(zts_dns_set_server(0, &srv), ZTS_ERR_OK); /* cleared */
+}
+
+/* Raw ICMP sockets: an echo request written by hand gets the member's echo reply (read with
+ * its IP header); IPv6 likewise with the checksum left to the stack; bad uses refused. */
+static uint16_t csum(const uint8_t *b, size_t n)
+{
+  uint32_t sum = 0;
+  for (size_t i = 0; i + 1 < n; i += 2)
+    sum += (uint32_t)(b[i] << 8 | b[i + 1]);
+  if (n & 1)
+    sum += (uint32_t)b[n - 1] << 8;
+  while (sum >> 16)
+    sum = (sum & 0xffff) + (sum >> 16);
+  return (uint16_t)~sum;
+}
+
+/* Sends an echo request (type, id 0x5a5a) to `to` on fd and waits for the matching reply
+ * (type reply_type) whose ICMP part starts `skip` bytes after the IP header's start. */
+static void raw_echo(int fd, const struct zts_sockaddr *to, zts_socklen_t tolen, int type,
+                     int reply_type, bool v4)
+{
+  uint8_t req[24] = {(uint8_t)type, 0, 0, 0, 0x5a, 0x5a, 0, 1};
+  memcpy(req + 8, "raw-icmp-payload", 16);
+  if (v4) {
+    uint16_t c = csum(req, sizeof req);
+    req[2] = (uint8_t)(c >> 8);
+    req[3] = (uint8_t)c;
+  }
+  assert_int_equal(zts_bsd_sendto(fd, req, sizeof req, 0, to, tolen), (ssize_t)sizeof req);
+  struct zts_pollfd pfd = {fd, ZTS_POLLIN, 0};
+  for (int tries = 0; tries < 50; tries++) {
+    assert_int_equal(zts_bsd_poll(&pfd, 1, IO_MS), 1);
+    uint8_t pkt[256];
+    struct zts_sockaddr_storage from;
+    zts_socklen_t fl = sizeof from;
+    ssize_t n = zts_bsd_recvfrom(fd, pkt, sizeof pkt, 0, (struct zts_sockaddr *)&from, &fl);
+    assert_true(n > 0);
+    assert_int_equal(pkt[0] >> 4, v4 ? 4 : 6);
+    size_t hl = v4 ? (size_t)(pkt[0] & 15) * 4 : 40;
+    if ((size_t)n < hl + sizeof req || pkt[hl] != reply_type || pkt[hl + 4] != 0x5a)
+      continue; /* our own request, seen on the way out, or something else */
+    assert_memory_equal(pkt + hl + 8, "raw-icmp-payload", 16);
+    assert_int_equal(from.ss_family, v4 ? ZTS_AF_INET : ZTS_AF_INET6);
+    return;
+  }
+  fail_msg("no echo reply");
+}
+
+static void test_raw_icmp(void **state)
+{
+  struct zts_sockaddr_in to4;
+  zts_socklen_t len = sizeof to4;
+  assert_int_equal(zts_util_ipstr_to_saddr(b_ip4, 0, (struct zts_sockaddr *)&to4, &len), ZTS_ERR_OK);
+  int fd = zts_bsd_socket(ZTS_AF_INET, ZTS_SOCK_RAW, ZTS_IPPROTO_ICMP);
+  assert_true(fd >= 0);
+  int type = 0;
+  zts_socklen_t tl = sizeof type;
+  assert_int_equal(zts_bsd_getsockopt(fd, ZTS_SOL_SOCKET, ZTS_SO_TYPE, &type, &tl), 0);
+  assert_int_equal(type, ZTS_SOCK_RAW);
+  raw_echo(fd, (struct zts_sockaddr *)&to4, sizeof to4, 8, 0, true);
+  assert_int_equal(zts_bsd_send(fd, "x", 1, 0), ZTS_ERR_SOCKET);
+  assert_int_equal(zts_errno, ZTS_EDESTADDRREQ);
+  assert_int_equal(zts_bsd_connect(fd, (struct zts_sockaddr *)&to4, sizeof to4), ZTS_ERR_SOCKET);
+  assert_int_equal(zts_errno, ZTS_EOPNOTSUPP);
+  assert_int_equal(zts_bsd_close(fd), 0);
+  /* IPv6: the checksum is the stack's */
+  struct sockaddr_storage b6;
+  assert_int_equal(rtnet_addr(&net, B, nwid, AF_INET6, "fd", 0, &b6), 0);
+  char text[ZTS_INET6_ADDRSTRLEN];
+  inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&b6)->sin6_addr, text, sizeof text);
+  struct zts_sockaddr_in6 to6;
+  len = sizeof to6;
+  assert_int_equal(zts_util_ipstr_to_saddr(text, 0, (struct zts_sockaddr *)&to6, &len), ZTS_ERR_OK);
+  fd = zts_bsd_socket(ZTS_AF_INET6, ZTS_SOCK_RAW, ZTS_IPPROTO_ICMPV6);
+  assert_true(fd >= 0);
+  raw_echo(fd, (struct zts_sockaddr *)&to6, sizeof to6, 128, 129, false);
+  assert_int_equal(zts_bsd_close(fd), 0);
+  /* protocols other than ICMP / ICMPv6 */
+  assert_int_equal(zts_bsd_socket(ZTS_AF_INET, ZTS_SOCK_RAW, ZTS_IPPROTO_UDP), ZTS_ERR_SOCKET);
+  assert_int_equal(zts_errno, ZTS_EPROTONOSUPPORT);
+  assert_int_equal(zts_bsd_socket(ZTS_AF_INET6, ZTS_SOCK_RAW, ZTS_IPPROTO_ICMP), ZTS_ERR_SOCKET);
+  assert_int_equal(zts_errno, ZTS_EPROTONOSUPPORT);
+  assert_int_equal(zts_bsd_socket(ZTS_AF_INET, 9, 0), ZTS_ERR_SOCKET);
+  assert_int_equal(zts_errno, ZTS_ESOCKTNOSUPPORT);
+}
+
 static void test_stop_start_twice(void **state)
 {
   uint64_t id = zts_node_get_id();
@@ -649,6 +941,9 @@ int main(void)
     cmocka_unit_test(test_nonblocking_poll_select),
     cmocka_unit_test(test_close_wakes_blocked_calls),
     cmocka_unit_test(test_stats),
+    cmocka_unit_test(test_ipaddr_text),
+    cmocka_unit_test(test_dns),
+    cmocka_unit_test(test_raw_icmp),
     cmocka_unit_test(test_stop_start_twice),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
